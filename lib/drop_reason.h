@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Every packet the hub does not forward or consume is counted under one named reason.
+ * This single list generates the enum and the names shown by the CLI and logs.
+ */
+#ifndef HUB_DROP_REASON_H
+#define HUB_DROP_REASON_H
+
+#define HUB_DROP_REASONS(X)                                                                     \
+	X(ETH_TRUNCATED, "eth-truncated")       /* shorter than an Ethernet header */           \
+	X(ETH_NOT_FOR_US, "eth-not-for-us")     /* unicast to another MAC */                   \
+	X(ETHERTYPE, "ethertype-unsupported")   /* not IPv4 or ARP (VLAN, IPv6, ...) */       \
+	X(ARP_MALFORMED, "arp-malformed")       /* not Ethernet/IPv4 ARP, or truncated */      \
+	X(ARP_NOT_FOR_US, "arp-not-for-us")     /* request for another address */              \
+	X(IP_TRUNCATED, "ipv4-truncated")       /* buffer shorter than IHL or total length */ \
+	X(IP_BAD_HEADER, "ipv4-bad-header")     /* version, IHL or total length wrong */       \
+	X(IP_BAD_CSUM, "ipv4-bad-checksum")                                                     \
+	X(IP_FRAGMENT, "ipv4-fragment")         /* outer fragments are not reassembled */      \
+	X(IP_NOT_FOR_US, "ipv4-not-for-us")     /* underlay packet to another address */       \
+	X(IP_PROTO, "ipv4-protocol")            /* to us, but not GRE, ESP, UDP 4500 or ICMP */ \
+	X(ICMP_UNHANDLED, "icmp-unhandled")     /* ICMP to us other than echo request */      \
+	X(ICMP_MALFORMED, "icmp-malformed")                                                     \
+	X(PUNT_RING_FULL, "punt-ring-full")     /* control is behind; packet not punted */     \
+	X(TX_FULL, "tx-full")                   /* the port did not take the packet */         \
+	X(NO_NEIGHBOUR, "no-neighbour")         /* next hop MAC unresolved */                  \
+	X(NO_ROUTE, "no-underlay-route")        /* no underlay route to the destination */     \
+	X(CONTROL, "control-consumed-error")    /* control could not handle a punted packet */
+
+enum hub_drop {
+#define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,
+	HUB_DROP_REASONS(HUB_DROP_ENUM)
+#undef HUB_DROP_ENUM
+	HUB_DROP_MAX
+};
+
+/* The reason's stable name ("ipv4-bad-checksum"), or "unknown". */
+const char *hub_drop_name(unsigned int reason);
+
+#endif
