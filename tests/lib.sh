@@ -14,3 +14,23 @@ t_done() {
 t_skip_all() { echo "SKIP - $*"; echo "0 passed, 0 failed, 1 skipped"; exit 77; }
 # Unique names for namespaces and files of this run.
 T_ID=${T_ID:-$$}
+
+# EAL memory arguments: hugepages when the machine has them reserved, else --no-huge.
+t_eal_mem() {
+	if [ "$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)" -gt 0 ]; then
+		echo "--in-memory"
+	else
+		echo "--no-huge -m 512"
+	fi
+}
+
+# t_wait_for SECONDS CMD...: run CMD every 0.2 s until it succeeds or SECONDS pass.
+t_wait_for() {
+	local limit=$1 end; shift
+	end=$(( $(date +%s%N) / 1000000 + limit * 1000 ))
+	while [ $(( $(date +%s%N) / 1000000 )) -lt $end ]; do
+		"$@" && return 0
+		sleep 0.2
+	done
+	return 1
+}

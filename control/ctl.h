@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control lcore's context: one instance, owned by main(), passed to every control
+ * module. Control is the only writer of every table; workers see them through rings and
+ * the read-only struct dp_shared.
+ */
+#ifndef HUB_CTL_H
+#define HUB_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "lib/cfg.h"
+#include "lib/dp_shared.h"
+
+#define CTL_MAX_WORKERS CFG_MAX_WORKERS
+
+struct ctl_neigh_table;
+struct ctl_underlay_table;
+
+/* One configured port, by configuration index. */
+struct ctl_port {
+	uint16_t port_id;	/* DPDK port id */
+	uint16_t ctl_txq;	/* control's own tx queue on this port */
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	const struct cfg_port *cfg;
+	uint64_t ctl_tx;	/* packets control sent on it */
+	uint64_t ctl_tx_drop;	/* packets control could not send */
+};
+
+struct hub_ctl {
+	struct hub_cfg *cfg;
+	struct dp_shared *shared;		/* read-only for workers */
+	struct dp_worker *workers[CTL_MAX_WORKERS];
+	unsigned int worker_lcores[CTL_MAX_WORKERS];
+	unsigned int n_workers;
+	struct rte_mempool *pool;
+	struct ctl_port ports[CFG_MAX_PORTS];	/* by configuration index */
+	unsigned int n_ports;
+	int port_by_id[DP_MAX_PORTS];		/* DPDK port id -> configuration index, -1 */
+	struct ctl_neigh_table *neigh;
+	struct ctl_underlay_table *underlay;
+	uint64_t start_tsc;
+	/* Control-side drops, by the same named reasons as the workers'. */
+	uint64_t drops[HUB_DROP_MAX];
+};
+
+/* Transmit one packet on a configured port from the control lcore's own queue. The mbuf
+ * is consumed either way. Returns 0, or -1 when the port did not take it (counted). */
+int ctl_tx(struct hub_ctl *ctl, unsigned int port_idx, struct rte_mbuf *m);
+
+#endif

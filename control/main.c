@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dmvpn-hub: EAL arguments, then "--", then the hub's own options.
+ *
+ * main() reads as the list of start-up steps, the launch, then the control loop.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_timer.h>
+#include <rte_version.h>
+
+#include "control/ctl.h"
+#include "control/ctl_loop.h"
+#include "control/ctl_neigh.h"
+#include "control/ctl_ports.h"
+#include "control/ctl_stats.h"
+#include "control/ctl_underlay.h"
+#include "control/ctl_workers.h"
+#include "lib/cfg.h"
+#include "lib/hub_log.h"
+
+#define EXIT_CONFIG 2
+#define DEFAULT_CONFIG "configs/hub.conf"
+#define NEIGH_MAX 65536
+
+static volatile sig_atomic_t quit;
+
+struct hub_opts {
+	const char *config;
+	bool check_config;
+	uint32_t idle_sleep_us;
+};
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+static void usage(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s [EAL options] -- [options]\n"
+		"  -c, --config FILE     configuration (default %s)\n"
+		"      --check-config    validate the configuration, print it in canonical form,\n"
+		"                        exit 0 (or 2 with file:line: what is wrong)\n"
+		"      --idle-sleep US   workers with nothing to do sleep US microseconds\n"
+		"                        (shared-core labs; 0 = pure polling, the default)\n"
+		"  -V, --version         print the version\n"
+		"  -h, --help            this text\n"
+		"EAL options come before \"--\" (e.g. -l 0-1 --in-memory --no-pci); see the DPDK\n"
+		"EAL documentation. Without \"--\", every argument is the hub's own.\n",
+		prog, DEFAULT_CONFIG);
+}
+
+/* Returns -1 to continue, else an exit code. */
+static int opts_parse(int argc, char **argv, const char *prog, struct hub_opts *o)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"check-config", no_argument, NULL, 'C'},
+		{"idle-sleep", required_argument, NULL, 'I'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:Vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'C':
+			o->check_config = true;
+			break;
+		case 'I':
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || v > 1000000) {
+				fprintf(stderr, "%s: --idle-sleep takes 0..1000000 microseconds\n", prog);
+				return EXIT_CONFIG;
+			}
+			o->idle_sleep_us = (uint32_t)v;
+			break;
+		case 'V':
+			printf("dmvpn-hub %s (DPDK %s)\n", HUB_VERSION, rte_version());
+			return 0;
+		case 'h':
+			usage(stdout, prog);
+			return 0;
+		default:
+			fprintf(stderr, "%s: unknown or incomplete option \"%s\" (EAL options go before \"--\")\n",
+				prog, argv[optind - 1]);
+			usage(stderr, prog);
+			return EXIT_CONFIG;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[optind]);
+		return EXIT_CONFIG;
+	}
+	return -1;
+}
+
+/* Configured log levels; EAL's --log-level, parsed later, overrides them. */
+static void log_levels_apply(const struct hub_cfg *cfg)
+{
+	unsigned int i;
+
+	rte_log_set_level_pattern("hub.*", (uint32_t)cfg->log_level);
+	for (i = 0; i < cfg->n_log_types; i++)
+		rte_log_set_level_pattern(cfg->log_types[i].name, (uint32_t)cfg->log_types[i].level);
+}
+
+static int mempool_init(struct hub_ctl *ctl)
+{
+	uint16_t max_mtu = 1500;
+	uint32_t room;
+	unsigned int i;
+
+	for (i = 0; i < ctl->cfg->n_ports; i++)
+		max_mtu = RTE_MAX(max_mtu, ctl->cfg->ports[i].mtu);
+	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM,
+		       (uint32_t)max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 64) +
+	       RTE_PKTMBUF_HEADROOM;
+	ctl->pool = rte_pktmbuf_pool_create("mbufs", ctl->cfg->mbufs, ctl->cfg->mbuf_cache, 0,
+					    (uint16_t)room, (int)rte_socket_id());
+	if (ctl->pool == NULL) {
+		HUB_LOG(ERR, main, "cannot create a pool of %u mbufs of %u bytes: %s",
+			ctl->cfg->mbufs, room, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	return 0;
+}
+
+static int shared_init(struct hub_ctl *ctl, const struct hub_opts *o)
+{
+	static const struct rte_mbuf_dynfield punt_desc = {
+		.name = DP_PUNT_META_NAME,
+		.size = sizeof(struct dp_punt_meta),
+		.align = __alignof__(struct dp_punt_meta),
+	};
+
+	ctl->shared = rte_zmalloc("dp_shared", sizeof(*ctl->shared), RTE_CACHE_LINE_SIZE);
+	if (ctl->shared == NULL)
+		return -ENOMEM;
+	ctl->shared->punt_meta_offset = rte_mbuf_dynfield_register(&punt_desc);
+	if (ctl->shared->punt_meta_offset < 0)
+		return -rte_errno;
+	ctl->shared->idle_sleep_us = o->idle_sleep_us;
+	/* Flush partial tx bursts after 100 us (l3fwd's BURST_TX_DRAIN_US). */
+	ctl->shared->tx_drain_tsc = (rte_get_tsc_hz() + 9999) / 10000;
+	ctl->start_tsc = rte_rdtsc();
+	return 0;
+}
+
+static void hub_teardown(struct hub_ctl *ctl)
+{
+	ctl_workers_stop(ctl);
+	ctl_stats_log(ctl);
+	ctl_neigh_free(ctl);
+	ctl_underlay_free(ctl);
+	ctl_ports_stop(ctl);
+	ctl_workers_free(ctl);
+	rte_mempool_free(ctl->pool);
+	rte_free(ctl->shared);
+}
+
+static int run_step(int rc, const char *what)
+{
+	if (rc < 0)
+		HUB_LOG(ERR, main, "%s failed: %s", what, rte_strerror(-rc));
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct hub_opts opts = {.config = DEFAULT_CONFIG};
+	struct hub_ctl ctl;
+	char err[CFG_ERR_MAX];
+	int sep, eal_argc, rc;
+
+	/* Split argv at "--": EAL's arguments before it, ours after it. */
+	for (sep = 1; sep < argc && strcmp(argv[sep], "--") != 0; sep++)
+		;
+	eal_argc = sep < argc ? sep : 1;
+	{
+		int own_argc = sep < argc ? argc - sep : argc;
+		char **own_argv = sep < argc ? &argv[sep] : argv;
+
+		rc = opts_parse(own_argc, own_argv, argv[0], &opts);
+		if (rc >= 0)
+			return rc;
+	}
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.cfg = cfg_load(opts.config, err, sizeof(err));
+	if (ctl.cfg == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_CONFIG;
+	}
+	if (opts.check_config) {
+		cfg_print(ctl.cfg, stdout);
+		cfg_free(ctl.cfg);
+		return 0;
+	}
+	log_levels_apply(ctl.cfg);
+
+	rc = rte_eal_init(eal_argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "%s: EAL initialisation failed: %s\n", argv[0],
+			rte_strerror(rte_errno));
+		cfg_free(ctl.cfg);
+		return 1;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	rte_timer_subsystem_init();
+	HUB_LOG(INFO, main, "dmvpn-hub %s starting with %s", HUB_VERSION, opts.config);
+
+	if (run_step(ctl_workers_select(&ctl), "worker selection") < 0 ||
+	    run_step(shared_init(&ctl, &opts), "shared state") < 0 ||
+	    run_step(mempool_init(&ctl), "mempool") < 0 ||
+	    run_step(ctl_ports_init(&ctl), "ports") < 0 ||
+	    run_step(ctl_workers_init(&ctl), "workers") < 0 ||
+	    run_step(ctl_ports_assign_queues(&ctl), "queue assignment") < 0 ||
+	    run_step(ctl_neigh_init(&ctl, NEIGH_MAX), "neighbour table") < 0 ||
+	    run_step(ctl_ports_start(&ctl), "port start") < 0 ||
+	    run_step(ctl_underlay_init(&ctl), "underlay routes") < 0 ||
+	    run_step(ctl_workers_launch(&ctl), "worker launch") < 0) {
+		hub_teardown(&ctl);
+		cfg_free(ctl.cfg);
+		rte_eal_cleanup();
+		return 1;
+	}
+	HUB_LOG(INFO, main, "running: %u worker(s), %u port(s); SIGINT or SIGTERM stops",
+		ctl.n_workers, ctl.n_ports);
+
+	rc = ctl_loop_run(&ctl, &quit);
+
+	HUB_LOG(INFO, main, "stopping");
+	hub_teardown(&ctl);
+	cfg_free(ctl.cfg);
+	rte_timer_subsystem_finalize();
+	rte_eal_cleanup();
+	return rc < 0 ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Outer classification: what kind of packet arrived on a port, or why it is dropped. */
+#ifndef HUB_DP_CLASSIFY_H
+#define HUB_DP_CLASSIFY_H
+
+#include <stdint.h>
+#include <rte_mbuf.h>
+
+#include "lib/dp_shared.h"
+
+enum dp_class {
+	DP_CLASS_DROP = 0,  /* the drop reason says why */
+	DP_CLASS_ARP,	    /* to control */
+	DP_CLASS_ICMP_ECHO, /* echo request to the port's address: answered in the worker */
+};
+
+struct dp_class_result {
+	uint8_t cls;	  /* enum dp_class */
+	uint8_t drop;	  /* enum hub_drop when cls == DP_CLASS_DROP */
+	uint16_t l3_off;  /* offset of the ARP or IPv4 header */
+	uint16_t l4_off;  /* offset of the IPv4 payload */
+};
+
+/*
+ * Classify one packet received on `port`. Checks the Ethernet destination, the IPv4
+ * header (version, IHL, lengths, checksum, fragments) and the destination address.
+ * Reads only inside the mbuf's first segment.
+ */
+struct dp_class_result dp_classify(const struct dp_port *port, const struct rte_mbuf *m);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-worker, per-port tx buffering: packets collect until a burst is full or the drain
+ * deadline passes (l3fwd's scheme). Unsent packets are freed and counted as tx-full.
+ */
+#ifndef HUB_DP_TX_H
+#define HUB_DP_TX_H
+
+#include <rte_ethdev.h>
+
+#include "lib/dp_shared.h"
+
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[DP_BURST];
+};
+
+static inline void dp_tx_flush(struct dp_worker *w, struct dp_txbuf *b, uint16_t port)
+{
+	uint16_t sent, i;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port, w->txq, b->pkts, b->n);
+	w->stats.port_tx[port] += sent;
+	for (i = 0; i < sent; i++)
+		w->stats.port_tx_bytes[port] += b->pkts[i]->pkt_len;
+	if (unlikely(sent < b->n)) {
+		w->stats.drops[HUB_DROP_TX_FULL] += b->n - sent;
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void dp_tx_enqueue(struct dp_worker *w, struct dp_txbuf *b, uint16_t port,
+				 struct rte_mbuf *m)
+{
+	b->pkts[b->n++] = m;
+	if (b->n == DP_BURST)
+		dp_tx_flush(w, b, port);
+}
+
+#endif
