@@ -150,6 +150,9 @@ void cfg_free(struct hub_cfg *cfg);
 /* Write the canonical configuration (libconfig syntax, every key, defaults filled in). */
 int cfg_print(const struct hub_cfg *cfg, FILE *out);
 
+/* 1 when A and B configure the same thing (source and line numbers aside), else 0. */
+int cfg_equal(const struct hub_cfg *a, const struct hub_cfg *b);
+
 /* Helpers shared with the CLI and tests. */
 const struct cfg_port *cfg_port_by_name(const struct hub_cfg *cfg, const char *name);
 int cfg_port_index(const struct hub_cfg *cfg, const char *name); /* -1 when absent */
