@@ -24,7 +24,14 @@
 	X(TX_FULL, "tx-full")                   /* the port did not take the packet */         \
 	X(NO_NEIGHBOUR, "no-neighbour")         /* next hop MAC unresolved */                  \
 	X(NO_ROUTE, "no-underlay-route")        /* no underlay route to the destination */     \
-	X(CONTROL, "control-consumed-error")    /* control could not handle a punted packet */
+	X(CONTROL, "control-consumed-error")    /* control could not handle a punted packet */ \
+	X(GRE_TRUNCATED, "gre-truncated")       /* shorter than its flags say */               \
+	X(GRE_VERSION, "gre-version")           /* version not 0 (RFC 2784 2.3.1) */           \
+	X(GRE_FLAGS, "gre-flags")               /* routing, strict route or bit 5 set */       \
+	X(GRE_BAD_CSUM, "gre-bad-checksum")     /* C bit set, checksum wrong */                \
+	X(INNER_TRUNCATED, "inner-truncated")   /* inner IPv4 shorter than IHL or length */    \
+	X(INNER_BAD_HEADER, "inner-bad-header") /* inner version, IHL or length wrong */       \
+	X(INNER_BAD_CSUM, "inner-bad-checksum")
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,
