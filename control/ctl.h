@@ -19,6 +19,9 @@
 
 struct ctl_neigh_table;
 struct ctl_underlay_table;
+struct ctl_fib;
+struct ctl_peer_table;
+struct ctl_lan;
 
 /* One configured port, by configuration index. */
 struct ctl_port {
@@ -43,7 +46,13 @@ struct hub_ctl {
 	int port_by_id[DP_MAX_PORTS];		/* DPDK port id -> configuration index, -1 */
 	struct ctl_neigh_table *neigh;
 	struct ctl_underlay_table *underlay;
+	struct ctl_fib *fib;			/* the RIB; the FIB itself is shared->fib */
+	struct ctl_peer_table *peers;		/* the master peer table */
+	struct ctl_lan *lan;			/* LAN next hops */
 	uint64_t start_tsc;
+	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
+	uint64_t nhrp_rx;			/* NHRP packets punted to control */
+	uint64_t redirect_rx;			/* redirect triggers received from workers */
 	/* Control-side drops, by the same named reasons as the workers'. */
 	uint64_t drops[HUB_DROP_MAX];
 };

@@ -3,10 +3,14 @@
 
 #include <rte_cycles.h>
 #include <rte_ring.h>
+#include <rte_ring_elem.h>
 #include <rte_timer.h>
 
 #include "control/ctl_loop.h"
+#include "control/ctl_lan.h"
+#include "control/ctl_local.h"
 #include "control/ctl_neigh.h"
+#include "control/ctl_peer.h"
 #include "lib/hub_log.h"
 
 #define TICK_MS 100	   /* neighbour probes and ageing */
@@ -27,14 +31,32 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 				dp_punt_meta(m, ctl->shared->punt_meta_offset);
 			int port_idx = m->port < DP_MAX_PORTS ? ctl->port_by_id[m->port] : -1;
 
-			if (port_idx < 0) {
-				ctl->drops[HUB_DROP_CONTROL]++;
-				rte_pktmbuf_free(m);
-				continue;
-			}
 			switch (meta->type) {
 			case DP_PUNT_ARP:
+				if (port_idx < 0) {
+					ctl->drops[HUB_DROP_CONTROL]++;
+					rte_pktmbuf_free(m);
+					break;
+				}
 				ctl_neigh_input(ctl, (unsigned int)port_idx, m, meta->l3_off);
+				break;
+			case DP_PUNT_NHRP:
+				/* Counted until the NHRP server (issue 5/9) consumes them. */
+				ctl->nhrp_rx++;
+				ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
+				rte_pktmbuf_free(m);
+				break;
+			case DP_PUNT_LOCAL:
+				ctl_local_input(ctl, m, meta->src_slot);
+				break;
+			case DP_PUNT_GLEAN:
+				ctl_lan_glean_input(ctl, m, meta->dst_slot);
+				break;
+			case DP_PUNT_LAN_NH:
+				ctl_lan_nh_input(ctl, m, meta->dst_slot);
+				break;
+			case DP_PUNT_NEIGH:
+				ctl_peer_send(ctl, meta->dst_slot, m, RTE_ETHER_TYPE_IPV4);
 				break;
 			default:
 				ctl->drops[HUB_DROP_CONTROL]++;
@@ -46,22 +68,41 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 	return total;
 }
 
+static unsigned int event_drain(struct hub_ctl *ctl)
+{
+	struct dp_event ev[16];
+	unsigned int w, i, n, total = 0;
+
+	for (w = 0; w < ctl->n_workers; w++) {
+		n = rte_ring_sc_dequeue_burst_elem(ctl->workers[w]->event_ring, ev, sizeof(ev[0]),
+						   RTE_DIM(ev), NULL);
+		for (i = 0; i < n; i++)
+			if (ev[i].type == DP_EVENT_REDIRECT)
+				ctl->redirect_rx++;
+		total += n;
+	}
+	return total;
+}
+
+unsigned int ctl_loop_once(struct hub_ctl *ctl)
+{
+	uint64_t now = rte_rdtsc();
+	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl);
+
+	rte_timer_manage();
+	if (now >= ctl->next_tick) {
+		ctl_neigh_tick(ctl, now);
+		ctl->next_tick = now + rte_get_tsc_hz() * TICK_MS / 1000;
+	}
+	return work;
+}
+
 int ctl_loop_run(struct hub_ctl *ctl, volatile sig_atomic_t *quit)
 {
-	const uint64_t tick = rte_get_tsc_hz() * TICK_MS / 1000;
-	uint64_t next_tick = rte_rdtsc();
 	unsigned int idle = 0;
 
 	while (!*quit) {
-		uint64_t now = rte_rdtsc();
-		unsigned int work = punt_drain(ctl);
-
-		rte_timer_manage();
-		if (now >= next_tick) {
-			ctl_neigh_tick(ctl, now);
-			next_tick = now + tick;
-		}
-		if (work > 0) {
+		if (ctl_loop_once(ctl) > 0) {
 			idle = 0;
 		} else if (++idle > IDLE_SPINS) {
 			struct timespec ts = {0, IDLE_NAP_NS};

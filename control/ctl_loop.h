@@ -11,4 +11,7 @@
  */
 int ctl_loop_run(struct hub_ctl *ctl, volatile sig_atomic_t *quit);
 
+/* One iteration: whatever is ready now. Returns how much work it did (0 = idle). */
+unsigned int ctl_loop_once(struct hub_ctl *ctl);
+
 #endif

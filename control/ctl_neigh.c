@@ -29,8 +29,9 @@ struct ctl_neigh_table {
 	struct neigh_entry *entries; /* indexed by the hash's key position */
 	uint32_t max;
 	uint64_t hz;
-	neigh_change_fn on_change;
-	void *on_change_arg;
+	neigh_change_fn on_change[NEIGH_LISTENERS_MAX];
+	void *on_change_arg[NEIGH_LISTENERS_MAX];
+	unsigned int n_listeners;
 	struct neigh_stats stats;
 };
 
@@ -101,10 +102,16 @@ void ctl_neigh_free(struct hub_ctl *ctl)
 	ctl->neigh = NULL;
 }
 
-void ctl_neigh_set_listener(struct hub_ctl *ctl, neigh_change_fn fn, void *arg)
+int ctl_neigh_add_listener(struct hub_ctl *ctl, neigh_change_fn fn, void *arg)
 {
-	ctl->neigh->on_change = fn;
-	ctl->neigh->on_change_arg = arg;
+	struct ctl_neigh_table *t = ctl->neigh;
+
+	if (t->n_listeners == NEIGH_LISTENERS_MAX)
+		return -ENOSPC;
+	t->on_change[t->n_listeners] = fn;
+	t->on_change_arg[t->n_listeners] = arg;
+	t->n_listeners++;
+	return 0;
 }
 
 const struct neigh_stats *ctl_neigh_stats(struct hub_ctl *ctl)
@@ -191,8 +198,10 @@ static void probe(struct hub_ctl *ctl, struct neigh_entry *e, uint64_t now)
 static void notify(struct ctl_neigh_table *t, struct neigh_entry *e,
 		   const struct rte_ether_addr *mac)
 {
-	if (t->on_change != NULL)
-		t->on_change(t->on_change_arg, e->port_idx, e->ip, mac);
+	unsigned int i;
+
+	for (i = 0; i < t->n_listeners; i++)
+		t->on_change[i](t->on_change_arg[i], e->port_idx, e->ip, mac);
 }
 
 static void entry_confirm(struct hub_ctl *ctl, struct neigh_entry *e,

@@ -19,6 +19,7 @@
 #include "control/ctl.h"
 
 #define NEIGH_HOLD_MAX 4
+#define NEIGH_LISTENERS_MAX 4
 
 enum neigh_state {
 	NEIGH_INCOMPLETE = 0, /* request sent, no answer yet */
@@ -74,7 +75,7 @@ int ctl_neigh_output(struct hub_ctl *ctl, unsigned int port_idx, uint32_t ip,
 /* Timers: probes, ageing. Call at least every 100 ms. */
 void ctl_neigh_tick(struct hub_ctl *ctl, uint64_t now);
 
-void ctl_neigh_set_listener(struct hub_ctl *ctl, neigh_change_fn fn, void *arg);
+int ctl_neigh_add_listener(struct hub_ctl *ctl, neigh_change_fn fn, void *arg);
 
 /* Iterate entries (for the CLI); returns the next position or -1 at the end. */
 int ctl_neigh_next(struct hub_ctl *ctl, int pos, const struct neigh_entry **e);

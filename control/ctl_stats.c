@@ -25,6 +25,10 @@ void ctl_stats_sum(const struct hub_ctl *ctl, struct ctl_totals *t)
 			t->tx_bytes += s->port_tx_bytes[id];
 		}
 		t->punted += s->punted;
+		t->forwarded += s->forwarded;
+		t->hairpin += s->hairpin;
+		t->redirect_sent += s->redirect_sent;
+		t->redirect_suppressed += s->redirect_suppressed;
 		for (r = 0; r < HUB_DROP_MAX; r++)
 			t->drops[r] += s->drops[r];
 	}
@@ -73,7 +77,12 @@ void ctl_stats_write(const struct hub_ctl *ctl, FILE *out)
 			w, ctl->workers[w]->lcore_id, rx, tx, s->punted, drops, s->loops,
 			s->busy_loops);
 	}
+	fprintf(out, "control: nhrp-rx %" PRIu64 " redirect-triggers %" PRIu64 "\n", ctl->nhrp_rx,
+		ctl->redirect_rx);
 	ctl_stats_sum(ctl, &t);
+	fprintf(out, "total: forwarded %" PRIu64 " hairpin %" PRIu64 " redirect-sent %" PRIu64
+		" redirect-suppressed %" PRIu64 "\n", t.forwarded, t.hairpin, t.redirect_sent,
+		t.redirect_suppressed);
 	for (r = 0; r < HUB_DROP_MAX; r++)
 		if (t.drops[r] != 0)
 			fprintf(out, "drop %s: %" PRIu64 "\n", hub_drop_name(r), t.drops[r]);

@@ -8,6 +8,7 @@
 
 struct ctl_totals {
 	uint64_t rx, rx_bytes, tx, tx_bytes, punted;
+	uint64_t forwarded, hairpin, redirect_sent, redirect_suppressed;
 	uint64_t drops[HUB_DROP_MAX]; /* workers' and control's */
 	uint64_t drops_total;
 };

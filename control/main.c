@@ -12,28 +12,19 @@
 #include <string.h>
 
 #include <rte_errno.h>
-#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
-#include <rte_malloc.h>
-#include <rte_mbuf.h>
-#include <rte_mbuf_dyn.h>
 #include <rte_timer.h>
 #include <rte_version.h>
 
 #include "control/ctl.h"
+#include "control/ctl_hub.h"
 #include "control/ctl_loop.h"
-#include "control/ctl_neigh.h"
-#include "control/ctl_ports.h"
-#include "control/ctl_stats.h"
-#include "control/ctl_underlay.h"
-#include "control/ctl_workers.h"
 #include "lib/cfg.h"
 #include "lib/hub_log.h"
 
 #define EXIT_CONFIG 2
 #define DEFAULT_CONFIG "configs/hub.conf"
-#define NEIGH_MAX 65536
 
 static volatile sig_atomic_t quit;
 
@@ -128,67 +119,6 @@ static void log_levels_apply(const struct hub_cfg *cfg)
 		rte_log_set_level_pattern(cfg->log_types[i].name, (uint32_t)cfg->log_types[i].level);
 }
 
-static int mempool_init(struct hub_ctl *ctl)
-{
-	uint16_t max_mtu = 1500;
-	uint32_t room;
-	unsigned int i;
-
-	for (i = 0; i < ctl->cfg->n_ports; i++)
-		max_mtu = RTE_MAX(max_mtu, ctl->cfg->ports[i].mtu);
-	room = RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_DATAROOM,
-		       (uint32_t)max_mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + 64) +
-	       RTE_PKTMBUF_HEADROOM;
-	ctl->pool = rte_pktmbuf_pool_create("mbufs", ctl->cfg->mbufs, ctl->cfg->mbuf_cache, 0,
-					    (uint16_t)room, (int)rte_socket_id());
-	if (ctl->pool == NULL) {
-		HUB_LOG(ERR, main, "cannot create a pool of %u mbufs of %u bytes: %s",
-			ctl->cfg->mbufs, room, rte_strerror(rte_errno));
-		return -rte_errno;
-	}
-	return 0;
-}
-
-static int shared_init(struct hub_ctl *ctl, const struct hub_opts *o)
-{
-	static const struct rte_mbuf_dynfield punt_desc = {
-		.name = DP_PUNT_META_NAME,
-		.size = sizeof(struct dp_punt_meta),
-		.align = __alignof__(struct dp_punt_meta),
-	};
-
-	ctl->shared = rte_zmalloc("dp_shared", sizeof(*ctl->shared), RTE_CACHE_LINE_SIZE);
-	if (ctl->shared == NULL)
-		return -ENOMEM;
-	ctl->shared->punt_meta_offset = rte_mbuf_dynfield_register(&punt_desc);
-	if (ctl->shared->punt_meta_offset < 0)
-		return -rte_errno;
-	ctl->shared->idle_sleep_us = o->idle_sleep_us;
-	/* Flush partial tx bursts after 100 us (l3fwd's BURST_TX_DRAIN_US). */
-	ctl->shared->tx_drain_tsc = (rte_get_tsc_hz() + 9999) / 10000;
-	ctl->start_tsc = rte_rdtsc();
-	return 0;
-}
-
-static void hub_teardown(struct hub_ctl *ctl)
-{
-	ctl_workers_stop(ctl);
-	ctl_stats_log(ctl);
-	ctl_neigh_free(ctl);
-	ctl_underlay_free(ctl);
-	ctl_ports_stop(ctl);
-	ctl_workers_free(ctl);
-	rte_mempool_free(ctl->pool);
-	rte_free(ctl->shared);
-}
-
-static int run_step(int rc, const char *what)
-{
-	if (rc < 0)
-		HUB_LOG(ERR, main, "%s failed: %s", what, rte_strerror(-rc));
-	return rc;
-}
-
 int main(int argc, char **argv)
 {
 	struct hub_opts opts = {.config = DEFAULT_CONFIG};
@@ -234,17 +164,8 @@ int main(int argc, char **argv)
 	rte_timer_subsystem_init();
 	HUB_LOG(INFO, main, "dmvpn-hub %s starting with %s", HUB_VERSION, opts.config);
 
-	if (run_step(ctl_workers_select(&ctl), "worker selection") < 0 ||
-	    run_step(shared_init(&ctl, &opts), "shared state") < 0 ||
-	    run_step(mempool_init(&ctl), "mempool") < 0 ||
-	    run_step(ctl_ports_init(&ctl), "ports") < 0 ||
-	    run_step(ctl_workers_init(&ctl), "workers") < 0 ||
-	    run_step(ctl_ports_assign_queues(&ctl), "queue assignment") < 0 ||
-	    run_step(ctl_neigh_init(&ctl, NEIGH_MAX), "neighbour table") < 0 ||
-	    run_step(ctl_ports_start(&ctl), "port start") < 0 ||
-	    run_step(ctl_underlay_init(&ctl), "underlay routes") < 0 ||
-	    run_step(ctl_workers_launch(&ctl), "worker launch") < 0) {
-		hub_teardown(&ctl);
+	if (ctl_hub_start(&ctl, opts.idle_sleep_us) < 0) {
+		ctl_hub_stop(&ctl);
 		cfg_free(ctl.cfg);
 		rte_eal_cleanup();
 		return 1;
@@ -255,7 +176,7 @@ int main(int argc, char **argv)
 	rc = ctl_loop_run(&ctl, &quit);
 
 	HUB_LOG(INFO, main, "stopping");
-	hub_teardown(&ctl);
+	ctl_hub_stop(&ctl);
 	cfg_free(ctl.cfg);
 	rte_timer_subsystem_finalize();
 	rte_eal_cleanup();

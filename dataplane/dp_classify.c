@@ -32,8 +32,12 @@ static struct dp_class_result classify_ipv4(const struct dp_port *port, const st
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
 	    rte_raw_cksum(ip, ihl) != 0xffff)
 		return drop(HUB_DROP_IP_BAD_CSUM);
-	if (ip->dst_addr != port->addr)
+	if (ip->dst_addr != port->addr) {
+		if (port->role == DP_PORT_LAN)
+			return (struct dp_class_result){.cls = DP_CLASS_ROUTE, .l3_off = off,
+							.l4_off = off + ihl};
 		return drop(HUB_DROP_IP_NOT_FOR_US);
+	}
 	/* Outer fragments are not reassembled: spokes send GRE/ESP with DF or within MTU. */
 	if (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return drop(HUB_DROP_IP_FRAGMENT);
@@ -50,6 +54,11 @@ static struct dp_class_result classify_ipv4(const struct dp_port *port, const st
 		return (struct dp_class_result){.cls = DP_CLASS_ICMP_ECHO, .l3_off = off,
 						.l4_off = off + ihl};
 	}
+	case IPPROTO_GRE:
+		if (port->role != DP_PORT_UNDERLAY)
+			return drop(HUB_DROP_IP_PROTO);
+		return (struct dp_class_result){.cls = DP_CLASS_GRE, .l3_off = off,
+						.l4_off = off + ihl};
 	default:
 		return drop(HUB_DROP_IP_PROTO);
 	}

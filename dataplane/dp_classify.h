@@ -12,6 +12,8 @@ enum dp_class {
 	DP_CLASS_DROP = 0,  /* the drop reason says why */
 	DP_CLASS_ARP,	    /* to control */
 	DP_CLASS_ICMP_ECHO, /* echo request to the port's address: answered in the worker */
+	DP_CLASS_GRE,	    /* GRE to an underlay port's address */
+	DP_CLASS_ROUTE,	    /* IPv4 on a LAN port for somewhere else: to the FIB */
 };
 
 struct dp_class_result {

@@ -9,47 +9,15 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include <rte_rcu_qsbr.h>
+
 #include "dataplane/dp_classify.h"
+#include "dataplane/dp_fwd.h"
 #include "dataplane/dp_icmp.h"
 #include "dataplane/dp_tx.h"
 #include "dataplane/dp_worker.h"
 
 #define PREFETCH_AHEAD 3
-
-/* Per-worker state that only the worker touches. */
-struct dp_local {
-	struct dp_txbuf tx[DP_MAX_PORTS];
-	uint16_t n_punt;
-	struct rte_mbuf *punt[DP_PUNT_BURST];
-};
-
-static inline void punt_flush(struct dp_worker *w, struct dp_local *l)
-{
-	unsigned int n;
-
-	if (l->n_punt == 0)
-		return;
-	n = rte_ring_sp_enqueue_burst(w->punt_ring, (void **)l->punt, l->n_punt, NULL);
-	w->stats.punted += n;
-	if (unlikely(n < l->n_punt)) {
-		w->stats.drops[HUB_DROP_PUNT_RING_FULL] += l->n_punt - n;
-		rte_pktmbuf_free_bulk(&l->punt[n], l->n_punt - n);
-	}
-	l->n_punt = 0;
-}
-
-static inline void punt(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
-			uint8_t type, uint16_t l3_off)
-{
-	struct dp_punt_meta *meta = dp_punt_meta(m, w->shared->punt_meta_offset);
-
-	meta->type = type;
-	meta->worker = (uint8_t)w->index;
-	meta->l3_off = l3_off;
-	l->punt[l->n_punt++] = m;
-	if (l->n_punt == DP_PUNT_BURST)
-		punt_flush(w, l);
-}
 
 static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 			     struct rte_mbuf **pkts, uint16_t n)
@@ -70,8 +38,20 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 
 		c = dp_classify(port, m);
 		switch (c.cls) {
-		case DP_CLASS_ARP:
-			punt(w, l, m, DP_PUNT_ARP, c.l3_off);
+		case DP_CLASS_ARP: {
+			struct dp_punt_meta *meta = dp_punt_meta(m, w->shared->punt_meta_offset);
+
+			meta->type = DP_PUNT_ARP;
+			meta->l3_off = c.l3_off;
+			m->port = port_id; /* not every PMD sets it (net_ring does not) */
+			dp_punt(w, l, m);
+			break;
+		}
+		case DP_CLASS_GRE:
+			dp_fwd_gre_input(w, l, port_id, m, c.l3_off, c.l4_off);
+			break;
+		case DP_CLASS_ROUTE:
+			dp_fwd_lan_input(w, l, port_id, m, c.l3_off);
 			break;
 		case DP_CLASS_ICMP_ECHO:
 			if (dp_icmp_echo_reply(port, m, c.l3_off, c.l4_off) == 0) {
@@ -111,10 +91,21 @@ int dp_worker_main(void *arg)
 			       rte_lcore_to_socket_id(w->lcore_id));
 	if (l == NULL)
 		return -ENOMEM;
+	dp_redirect_init(&l->redirect, sh->redirect_interval_tsc);
+	rte_rcu_qsbr_thread_register(sh->qsbr, w->index);
+	rte_rcu_qsbr_thread_online(sh->qsbr, w->index);
 
 	while (!sh->stop) {
-		uint64_t start = rte_rdtsc();
+		uint64_t start = rte_rdtsc(), took;
 		unsigned int q, total = 0;
+
+		/* Table updates first, bounded, so a burst of changes cannot stall rx. */
+		if (dp_peer_apply_ring(w->peers, w->msg_ring, DP_MSG_APPLY_MAX) > 0) {
+			took = rte_rdtsc() - start;
+			total++;
+			if (took > w->stats.max_apply_cycles)
+				w->stats.max_apply_cycles = took;
+		}
 
 		for (q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
@@ -126,14 +117,19 @@ int dp_worker_main(void *arg)
 			w->stats.port_rx[port] += n;
 			rx_burst_process(w, l, port, pkts, n);
 		}
-		punt_flush(w, l);
+		dp_punt_flush(w, l);
+		/* This worker holds no FIB reference across iterations. */
+		rte_rcu_qsbr_quiescent(sh->qsbr, w->index);
 
 		w->stats.loops++;
 		if (total > 0) {
 			uint64_t now = rte_rdtsc();
 
+			took = now - start;
 			w->stats.busy_loops++;
-			w->stats.busy_cycles += now - start;
+			w->stats.busy_cycles += took;
+			if (took > w->stats.max_loop_cycles)
+				w->stats.max_loop_cycles = took;
 			if (now - last_drain < sh->tx_drain_tsc)
 				continue;
 		} else if (sh->idle_sleep_us > 0) {
@@ -146,6 +142,8 @@ int dp_worker_main(void *arg)
 		last_drain = rte_rdtsc();
 	}
 	tx_flush_all(w, l);
+	rte_rcu_qsbr_thread_offline(sh->qsbr, w->index);
+	rte_rcu_qsbr_thread_unregister(sh->qsbr, w->index);
 	rte_free(l);
 	return 0;
 }

@@ -19,12 +19,18 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include "lib/dp_msg.h"
+#include "lib/dp_peer.h"
 #include "lib/drop_reason.h"
+
+struct rte_lpm;
+struct rte_rcu_qsbr;
 
 #define DP_MAX_PORTS RTE_MAX_ETHPORTS
 #define DP_MAX_RXQ 32	   /* rx queues one worker polls, over all ports */
 #define DP_BURST 32
 #define DP_PUNT_BURST 64
+#define DP_MAX_TUNNELS 8
 
 enum dp_port_role {
 	DP_PORT_UNDERLAY = 0,
@@ -41,16 +47,40 @@ struct dp_port {
 	struct rte_ether_addr mac;
 };
 
+/* A tunnel as the dataplane sees it; read-only once workers run. */
+struct dp_tunnel {
+	bool enabled;
+	bool has_key;
+	bool redirect;		     /* hairpin yields Traffic Indication triggers */
+	uint16_t port_id;	     /* the underlay port it rides on */
+	uint32_t key;		     /* GRE key, host order */
+	uint32_t addr;		     /* the hub's tunnel address, network order */
+	uint16_t mtu;		     /* inner MTU */
+	uint16_t tcp_mss;	     /* 0 = no clamping */
+};
+
 /* Why a packet went to control; stored in the mbuf's punt metadata. */
 enum dp_punt_type {
-	DP_PUNT_ARP = 1,  /* any ARP on an underlay or LAN port */
+	DP_PUNT_ARP = 1,   /* any ARP on an underlay or LAN port */
+	DP_PUNT_NHRP = 2,  /* GRE protocol 0x2001; data starts at the NHRP header */
+	DP_PUNT_LOCAL = 3, /* inner packet for the hub's tunnel address; data at inner IPv4 */
+	DP_PUNT_NEIGH = 4, /* for peer dst_slot, whose next hop MAC is unknown: control sends
+			    * it once ARP resolves (data at inner IPv4) */
+	DP_PUNT_GLEAN = 5, /* for a host on connected LAN port dst_slot (data at inner IPv4) */
+	DP_PUNT_LAN_NH = 6,/* for LAN next hop dst_slot, MAC unknown (data at inner IPv4) */
 };
 
 /* Per-packet metadata for punted mbufs (an mbuf dynamic field). */
 struct dp_punt_meta {
 	uint8_t type;	    /* enum dp_punt_type */
 	uint8_t worker;	    /* index of the worker that punted it */
-	uint16_t l3_off;    /* offset of the outer IPv4/ARP header */
+	uint8_t tunnel;	    /* tunnel index (NHRP, LOCAL) */
+	uint8_t pad;
+	uint16_t l3_off;    /* offset of the outer IPv4/ARP header (ARP) */
+	uint16_t nat_port;  /* outer UDP source port with NAT-T, network order; 0 = none */
+	uint32_t outer_src; /* outer IPv4 source (NHRP, LOCAL), network order */
+	int32_t src_slot;   /* peer slot of the outer source, -1 = unknown */
+	uint32_t dst_slot;  /* NEIGH: the peer the packet is for */
 };
 
 /* Counters one worker writes. Per port counters are indexed by DPDK port id. */
@@ -59,6 +89,12 @@ struct dp_worker_stats {
 	uint64_t busy_loops;	  /* iterations that received at least one packet */
 	uint64_t busy_cycles;	  /* TSC cycles spent in iterations that had work */
 	uint64_t punted;	  /* packets handed to control */
+	uint64_t forwarded;	  /* inner packets sent on */
+	uint64_t hairpin;	  /* inner packets that came from a peer and left to a peer */
+	uint64_t redirect_sent;	  /* redirect triggers handed to control */
+	uint64_t redirect_suppressed; /* triggers the rate limiter held back */
+	uint64_t max_loop_cycles; /* longest loop iteration seen (TSC cycles) */
+	uint64_t max_apply_cycles; /* longest update-apply phase of one iteration */
 	uint64_t port_rx[DP_MAX_PORTS];
 	uint64_t port_rx_bytes[DP_MAX_PORTS];
 	uint64_t port_tx[DP_MAX_PORTS];
@@ -77,7 +113,13 @@ struct dp_shared {
 	int punt_meta_offset;		/* mbuf dynfield offset of struct dp_punt_meta */
 	uint32_t idle_sleep_us;		/* >0: a worker with nothing to do sleeps (lab runs) */
 	uint64_t tx_drain_tsc;		/* flush partially filled tx buffers after this */
+	uint64_t redirect_interval_tsc;	/* one trigger per (source peer, destination) per this */
+	struct rte_lpm *fib;		/* inner routes; written by control under RCU */
+	struct rte_rcu_qsbr *qsbr;	/* workers report quiescence once per loop */
+	struct rte_mempool *pool;	/* for packets a worker creates (ICMP errors) */
 	struct dp_port ports[DP_MAX_PORTS];
+	struct dp_tunnel tunnels[DP_MAX_TUNNELS];
+	unsigned int n_tunnels;
 };
 
 struct dp_worker {
@@ -87,6 +129,9 @@ struct dp_worker {
 	unsigned int n_rxq;
 	struct dp_rxq rxq[DP_MAX_RXQ];
 	struct rte_ring *punt_ring;	/* worker -> control, SP/SC, mbufs */
+	struct rte_ring *msg_ring;	/* control -> worker, SP/SC, struct dp_msg */
+	struct rte_ring *event_ring;	/* worker -> control, SP/SC, struct dp_event */
+	struct dp_peer_table *peers;	/* this worker's replica (allocated by control) */
 	const struct dp_shared *shared;
 	struct dp_worker_stats stats;
 } __rte_cache_aligned;

@@ -31,7 +31,20 @@
 	X(GRE_BAD_CSUM, "gre-bad-checksum")     /* C bit set, checksum wrong */                \
 	X(INNER_TRUNCATED, "inner-truncated")   /* inner IPv4 shorter than IHL or length */    \
 	X(INNER_BAD_HEADER, "inner-bad-header") /* inner version, IHL or length wrong */       \
-	X(INNER_BAD_CSUM, "inner-bad-checksum")
+	X(INNER_BAD_CSUM, "inner-bad-checksum") \
+	X(GRE_KEY, "gre-wrong-key")             /* key missing, unexpected or wrong (RFC 2890) */ \
+	X(GRE_PROTO, "gre-protocol")            /* GRE payload neither IPv4 nor NHRP */        \
+	X(GRE_UNKNOWN_PEER, "gre-unknown-peer") /* data from an outer source with no binding */ \
+	X(INNER_NO_ROUTE, "inner-no-route")     /* FIB miss for the inner destination */       \
+	X(BLACKHOLE, "inner-blackhole")         /* route to null */                            \
+	X(NO_BINDING, "no-nhrp-binding")        /* tunnel address with no registered spoke */  \
+	X(PEER_INCOMPLETE, "peer-incomplete")   /* route via a spoke that is not registered */ \
+	X(TTL_EXCEEDED, "ttl-exceeded")         /* inner TTL ran out (ICMP sent back) */       \
+	X(MTU_EXCEEDED, "mtu-exceeded")         /* DF set and too big (ICMP sent back) */      \
+	X(FRAG_FAILED, "fragmentation-failed")  /* no mbufs to fragment into */                \
+	X(NO_HEADROOM, "no-headroom")           /* no room to prepend the outer header */      \
+	X(LOCAL_UNHANDLED, "local-unhandled")   /* for the hub's tunnel address, not served */ \
+	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

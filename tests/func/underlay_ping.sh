@@ -44,7 +44,7 @@ ip netns exec "$NS_HUB" timeout -s KILL 120 "$HUB" -l 0-1 $(t_eal_mem) --no-pci 
 	--file-prefix "$PREFIX" --log-level=hub.*:debug -- -c "$DIR/hub.conf" --idle-sleep 50 \
 	> "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
-if t_wait_for 30 grep -q "running:" "$DIR/hub.log"; then
+if t_wait_for 30 grep -qs "running:" "$DIR/hub.log"; then
 	t_ok "hub starts on net_af_packet ($(( $(date +%s) - start )) s)"
 else
 	t_fail "hub starts"; cat "$DIR/hub.log"; t_done; exit 1

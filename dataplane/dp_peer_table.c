@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Applying control's updates to this worker's peer replica. The worker is the only
+ * thread that reads or writes its replica's hashes, so they need no lock-free flags.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "dataplane/dp_peer_table.h"
+
+static void nbma_index_del(struct dp_peer_table *t, uint32_t slot)
+{
+	const struct dp_peer_desc *d = &t->peers[slot].d;
+	struct dp_peer_nbma_key k = {.addr = d->nbma_addr, .port = d->nat_port};
+	void *data;
+
+	/* Only remove the key if it still points here: another peer may claim the same
+	 * outer address later (a re-registration from a new slot). */
+	if (rte_hash_lookup_data(t->by_nbma, &k, &data) >= 0 && (uintptr_t)data == slot)
+		rte_hash_del_key(t->by_nbma, &k);
+}
+
+static void tunnel_index_del(struct dp_peer_table *t, uint32_t slot)
+{
+	uint32_t addr = t->peers[slot].d.tunnel_addr;
+	void *data;
+
+	if (rte_hash_lookup_data(t->by_tunnel, &addr, &data) >= 0 && (uintptr_t)data == slot)
+		rte_hash_del_key(t->by_tunnel, &addr);
+}
+
+static void slot_clear(struct dp_peer_table *t, uint32_t slot)
+{
+	struct dp_peer *p = &t->peers[slot];
+
+	if (p->d.state == DP_PEER_UP)
+		nbma_index_del(t, slot);
+	if (p->d.state != DP_PEER_FREE)
+		tunnel_index_del(t, slot);
+	memset(p, 0, sizeof(*p));
+}
+
+/* Forget every entry. Only live slots are cleared (found through the tunnel index), so
+ * the cost follows the number of peers, not the table's size. */
+static void flush(struct dp_peer_table *t)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+
+	while (rte_hash_iterate(t->by_tunnel, &key, &data, &it) >= 0)
+		if ((uintptr_t)data < t->max)
+			memset(&t->peers[(uintptr_t)data], 0, sizeof(t->peers[0]));
+	rte_hash_reset(t->by_tunnel);
+	rte_hash_reset(t->by_nbma);
+	memset(t->lan_nh, 0, sizeof(t->lan_nh));
+}
+
+static int peer_set(struct dp_peer_table *t, uint32_t slot, const struct dp_peer_desc *d)
+{
+	struct dp_peer *p = &t->peers[slot];
+	bool same_peer = p->d.state != DP_PEER_FREE && p->d.tunnel_addr == d->tunnel_addr;
+
+	if (d->state != DP_PEER_INCOMPLETE && d->state != DP_PEER_UP)
+		return -EINVAL;
+	if (!same_peer) {
+		slot_clear(t, slot);
+	} else if (p->d.state == DP_PEER_UP) {
+		nbma_index_del(t, slot);
+	}
+	p->d = *d;
+	if (rte_hash_add_key_data(t->by_tunnel, &d->tunnel_addr, (void *)(uintptr_t)slot) < 0)
+		return -ENOSPC;
+	if (d->state == DP_PEER_UP) {
+		struct dp_peer_nbma_key k = {.addr = d->nbma_addr, .port = d->nat_port};
+
+		if (rte_hash_add_key_data(t->by_nbma, &k, (void *)(uintptr_t)slot) < 0)
+			return -ENOSPC;
+	}
+	return 0;
+}
+
+int dp_peer_apply(struct dp_peer_table *t, const struct dp_msg *msg)
+{
+	int rc = 0;
+
+	switch (msg->type) {
+	case DP_MSG_PEER_SET:
+		rc = msg->slot < t->max ? peer_set(t, msg->slot, &msg->u.peer) : -EINVAL;
+		break;
+	case DP_MSG_PEER_DEL:
+		if (msg->slot < t->max)
+			slot_clear(t, msg->slot);
+		else
+			rc = -EINVAL;
+		break;
+	case DP_MSG_FLUSH:
+		flush(t);
+		break;
+	case DP_MSG_LAN_NH_SET:
+		if (msg->slot < DP_LAN_NH_MAX) {
+			struct dp_lan_nh *nh = &t->lan_nh[msg->slot];
+
+			nh->port_id = msg->u.lan_nh.port_id;
+			memcpy(nh->dst.addr_bytes, msg->u.lan_nh.dst_mac, RTE_ETHER_ADDR_LEN);
+			nh->valid = msg->u.lan_nh.valid;
+		} else {
+			rc = -EINVAL;
+		}
+		break;
+	default:
+		rc = -EINVAL;
+		break;
+	}
+	if (rc < 0)
+		t->bad_msgs++;
+	t->applied++;
+	t->applied_gen = msg->gen;
+	return rc;
+}
+
+unsigned int dp_peer_apply_ring(struct dp_peer_table *t, struct rte_ring *ring, unsigned int max)
+{
+	struct dp_msg msgs[16];
+	unsigned int done = 0, n, i;
+
+	while (done < max) {
+		n = rte_ring_sc_dequeue_burst_elem(ring, msgs, sizeof(msgs[0]),
+						   RTE_MIN(RTE_DIM(msgs), max - done), NULL);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			dp_peer_apply(t, &msgs[i]);
+		done += n;
+	}
+	return done;
+}

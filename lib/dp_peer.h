@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A worker's replica of the peer table.
+ *
+ * Control allocates one per worker at start (preallocated for cfg max_peers, on the
+ * worker's socket) and never writes it afterwards: it sends struct dp_msg updates and the
+ * worker applies them. Control only reads the per-peer counters (each a 64-bit word with
+ * one writer) and applied_gen.
+ */
+#ifndef HUB_DP_PEER_H
+#define HUB_DP_PEER_H
+
+#include <assert.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+
+#include "lib/dp_msg.h"
+
+/* The hot entry: what control decided, then this worker's counters for the peer. */
+struct dp_peer {
+	struct dp_peer_desc d;	/* state, addresses, ready outer header */
+	uint64_t pkts_in;	/* inner packets received from the peer */
+	uint64_t bytes_in;
+	uint64_t pkts_out;	/* inner packets sent to the peer */
+	uint64_t bytes_out;
+	uint64_t drops;		/* packets to or from it that were dropped */
+	uint64_t hairpin;	/* packets from it that left by the tunnel again */
+	uint64_t pad[2];
+};
+static_assert(sizeof(struct dp_peer) == 128, "dp_peer is two cache lines");
+
+/* Key of the outer-source index: a peer is found by the address (and NAT-T port) it
+ * sends from. */
+struct dp_peer_nbma_key {
+	uint32_t addr;	  /* network order */
+	uint16_t port;	  /* network order; 0 without NAT-T */
+	uint16_t pad;
+};
+
+struct dp_lan_nh {
+	uint16_t port_id;
+	uint8_t valid;		   /* destination MAC known */
+	uint8_t pad;
+	struct rte_ether_addr dst; /* the LAN next hop's MAC */
+};
+
+#define DP_LAN_NH_MAX 4096
+
+struct dp_peer_table {
+	uint32_t max;			/* slots */
+	struct dp_peer *peers;		/* [max], indexed by slot */
+	struct rte_hash *by_tunnel;	/* tunnel address -> slot */
+	struct rte_hash *by_nbma;	/* struct dp_peer_nbma_key -> slot (UP peers only) */
+	struct dp_lan_nh lan_nh[DP_LAN_NH_MAX];
+	uint64_t applied_gen;		/* generation of the last message applied */
+	uint64_t applied;		/* messages applied */
+	uint64_t bad_msgs;		/* messages refused (bad type or slot): counted, skipped */
+};
+
+#endif
