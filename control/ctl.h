@@ -53,6 +53,7 @@ struct hub_ctl {
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
 	uint64_t nhrp_rx;			/* NHRP packets punted to control */
 	uint64_t redirect_rx;			/* redirect triggers received from workers */
+	unsigned int mcast_next;		/* worker for the next multicast packet */
 	/* Control-side drops, by the same named reasons as the workers'. */
 	uint64_t drops[HUB_DROP_MAX];
 };

@@ -74,8 +74,12 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	snprintf(name, sizeof(name), "w%u_by_nbma", w->index);
 	hp.key_len = sizeof(struct dp_peer_nbma_key);
 	t->by_nbma = rte_hash_create(&hp);
-	if (t->peers == NULL || t->by_tunnel == NULL || t->by_nbma == NULL)
+	t->mcast_slots = rte_zmalloc_socket("dp_mcast", sizeof(uint32_t) * max, 0, socket);
+	t->mcast_pos = rte_zmalloc_socket("dp_mcast_pos", sizeof(uint32_t) * max, 0, socket);
+	if (t->peers == NULL || t->by_tunnel == NULL || t->by_nbma == NULL ||
+	    t->mcast_slots == NULL || t->mcast_pos == NULL)
 		return -ENOMEM;
+	memset(t->mcast_pos, 0, sizeof(uint32_t) * max);
 	/* Touch every page now: without hugepages the first write would otherwise fault in
 	 * the worker's loop (rte_zmalloc may skip zeroing memory it knows is clean). */
 	memset(t->peers, 0, sizeof(struct dp_peer) * max);
@@ -83,6 +87,11 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	snprintf(name, sizeof(name), "msg_w%u", w->index);
 	w->msg_ring = rte_ring_create_elem(name, sizeof(struct dp_msg), ctl->cfg->ring_size, socket,
 					   RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "inj_w%u", w->index);
+	w->inject_ring = rte_ring_create(name, ctl->cfg->ring_size, socket,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (w->inject_ring == NULL)
+		return -rte_errno;
 	snprintf(name, sizeof(name), "evt_w%u", w->index);
 	w->event_ring = rte_ring_create_elem(name, sizeof(struct dp_event), ctl->cfg->ring_size,
 					     socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
@@ -96,12 +105,22 @@ static void replica_free(struct dp_worker *w)
 	if (w->peers != NULL) {
 		rte_hash_free(w->peers->by_tunnel);
 		rte_hash_free(w->peers->by_nbma);
+		rte_free(w->peers->mcast_slots);
+		rte_free(w->peers->mcast_pos);
 		rte_free(w->peers->peers);
 		rte_free(w->peers);
 		w->peers = NULL;
 	}
+	if (w->inject_ring != NULL) {
+		void *m;
+
+		while (rte_ring_sc_dequeue(w->inject_ring, &m) == 0)
+			rte_pktmbuf_free(m);
+	}
+	rte_ring_free(w->inject_ring);
 	rte_ring_free(w->msg_ring);
 	rte_ring_free(w->event_ring);
+	w->inject_ring = NULL;
 	w->msg_ring = NULL;
 	w->event_ring = NULL;
 }

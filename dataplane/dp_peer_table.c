@@ -29,10 +29,31 @@ static void tunnel_index_del(struct dp_peer_table *t, uint32_t slot)
 		rte_hash_del_key(t->by_tunnel, &addr);
 }
 
+static void mcast_del(struct dp_peer_table *t, uint32_t slot)
+{
+	uint32_t pos = t->mcast_pos[slot], last;
+
+	if (pos == 0)
+		return;
+	last = t->mcast_slots[--t->n_mcast];
+	t->mcast_slots[pos - 1] = last;
+	t->mcast_pos[last] = pos;
+	t->mcast_pos[slot] = 0;
+}
+
+static void mcast_add(struct dp_peer_table *t, uint32_t slot)
+{
+	if (t->mcast_pos[slot] != 0)
+		return;
+	t->mcast_slots[t->n_mcast++] = slot;
+	t->mcast_pos[slot] = t->n_mcast;
+}
+
 static void slot_clear(struct dp_peer_table *t, uint32_t slot)
 {
 	struct dp_peer *p = &t->peers[slot];
 
+	mcast_del(t, slot);
 	if (p->d.state == DP_PEER_UP)
 		nbma_index_del(t, slot);
 	if (p->d.state != DP_PEER_FREE)
@@ -51,6 +72,8 @@ static void flush(struct dp_peer_table *t)
 	while (rte_hash_iterate(t->by_tunnel, &key, &data, &it) >= 0)
 		if ((uintptr_t)data < t->max)
 			memset(&t->peers[(uintptr_t)data], 0, sizeof(t->peers[0]));
+	while (t->n_mcast > 0)
+		t->mcast_pos[t->mcast_slots[--t->n_mcast]] = 0;
 	rte_hash_reset(t->by_tunnel);
 	rte_hash_reset(t->by_nbma);
 	memset(t->lan_nh, 0, sizeof(t->lan_nh));
@@ -71,6 +94,10 @@ static int peer_set(struct dp_peer_table *t, uint32_t slot, const struct dp_peer
 	p->d = *d;
 	if (rte_hash_add_key_data(t->by_tunnel, &d->tunnel_addr, (void *)(uintptr_t)slot) < 0)
 		return -ENOSPC;
+	if (d->state == DP_PEER_UP && (d->flags & DP_PEER_F_MULTICAST))
+		mcast_add(t, slot);
+	else
+		mcast_del(t, slot);
 	if (d->state == DP_PEER_UP) {
 		struct dp_peer_nbma_key k = {.addr = d->nbma_addr, .port = d->nat_port};
 

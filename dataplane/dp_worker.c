@@ -13,6 +13,7 @@
 
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_fwd.h"
+#include "dataplane/dp_mcast.h"
 #include "dataplane/dp_icmp.h"
 #include "dataplane/dp_tx.h"
 #include "dataplane/dp_worker.h"
@@ -116,6 +117,20 @@ int dp_worker_main(void *arg)
 			total += n;
 			w->stats.port_rx[port] += n;
 			rx_burst_process(w, l, port, pkts, n);
+		}
+		/* Packets control asks this worker to send (multicast replication). */
+		{
+			void *inj[DP_BURST];
+			unsigned int k, n = rte_ring_sc_dequeue_burst(w->inject_ring, inj, DP_BURST,
+								       NULL);
+
+			for (k = 0; k < n; k++) {
+				struct rte_mbuf *m = inj[k];
+
+				dp_mcast_replicate(w, l, m,
+						   dp_punt_meta(m, sh->punt_meta_offset)->tunnel);
+			}
+			total += n;
 		}
 		dp_punt_flush(w, l);
 		/* This worker holds no FIB reference across iterations. */

@@ -55,6 +55,11 @@ struct dp_peer_table {
 	struct rte_hash *by_tunnel;	/* tunnel address -> slot */
 	struct rte_hash *by_nbma;	/* struct dp_peer_nbma_key -> slot (UP peers only) */
 	struct dp_lan_nh lan_nh[DP_LAN_NH_MAX];
+	/* Multicast replication list: the UP peers flagged DP_PEER_F_MULTICAST, dense, with
+	 * each slot's position + 1 (0 = not a member) for O(1) removal. */
+	uint32_t *mcast_slots;		/* [max] */
+	uint32_t *mcast_pos;		/* [max] */
+	uint32_t n_mcast;
 	uint64_t applied_gen;		/* generation of the last message applied */
 	uint64_t applied;		/* messages applied */
 	uint64_t bad_msgs;		/* messages refused (bad type or slot): counted, skipped */

@@ -95,6 +95,8 @@ struct dp_worker_stats {
 	uint64_t redirect_suppressed; /* triggers the rate limiter held back */
 	uint64_t max_loop_cycles; /* longest loop iteration seen (TSC cycles) */
 	uint64_t max_apply_cycles; /* longest update-apply phase of one iteration */
+	uint64_t mcast_in;	  /* multicast packets control handed over */
+	uint64_t mcast_copies;	  /* copies sent to peers */
 	uint64_t port_rx[DP_MAX_PORTS];
 	uint64_t port_rx_bytes[DP_MAX_PORTS];
 	uint64_t port_tx[DP_MAX_PORTS];
@@ -131,6 +133,8 @@ struct dp_worker {
 	struct rte_ring *punt_ring;	/* worker -> control, SP/SC, mbufs */
 	struct rte_ring *msg_ring;	/* control -> worker, SP/SC, struct dp_msg */
 	struct rte_ring *event_ring;	/* worker -> control, SP/SC, struct dp_event */
+	struct rte_ring *inject_ring;	/* control -> worker, SP/SC, mbufs to send for control
+					 * (multicast to replicate; meta.tunnel says where) */
 	struct dp_peer_table *peers;	/* this worker's replica (allocated by control) */
 	const struct dp_shared *shared;
 	struct dp_worker_stats stats;

@@ -44,7 +44,8 @@
 	X(FRAG_FAILED, "fragmentation-failed")  /* no mbufs to fragment into */                \
 	X(NO_HEADROOM, "no-headroom")           /* no room to prepend the outer header */      \
 	X(LOCAL_UNHANDLED, "local-unhandled")   /* for the hub's tunnel address, not served */ \
-	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */
+	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
+	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

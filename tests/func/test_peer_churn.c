@@ -30,25 +30,15 @@
 #include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
 #include "lib/cfg.h"
+#include "tests/func/inproc.h"
 
 #define N_PEERS 100000
 #define MAX_PEERS 131072
 #define LOOP_BOUND_US 100000 /* a sanity bound: the worker shares 2 cores with the test */
 #define RING_SIZE 4096
 
-static unsigned int n_pass, n_fail;
-
-static void check(const char *what, int ok)
-{
-	printf("%s - %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		n_pass++;
-	else
-		n_fail++;
-}
-
 static const char config[] =
-	"ports = ( { name = \"ring0\"; device = \"net_ring_churn\"; address = \"1.1.1.1/24\";\n"
+	"ports = ( { name = \"ring0\"; device = \"" INPROC_DEVICE "\"; address = \"1.1.1.1/24\";\n"
 	"            gateway = \"1.1.1.254\"; } );\n"
 	"tunnels = ( { name = \"Tunnel0\"; address = \"172.16.0.1/12\"; source = \"ring0\";\n"
 	"              key = 42; nhrp = { max_peers = 131072;\n"
@@ -56,8 +46,6 @@ static const char config[] =
 	"mempool = { mbufs = 32767; ring_size = 4096; };\n"
 	"cli = { port = 0; };\n";
 
-static struct rte_ring *rx_rings[2], *tx_rings[2];
-static struct rte_mempool *test_pool;
 static const struct rte_ether_addr gw_mac = {{0x02, 0, 0, 0, 0, 0xfe}};
 
 /* Churn peer i: tunnel 172.16.x.y, NBMA 2.x.y.z (behind the gateway). */
@@ -79,7 +67,7 @@ static uint32_t nbma_index(uint32_t nbma_be)
 /* Ether / IPv4 2.0.0.2 -> 1.1.1.1 / GRE key 42 / IPv4 172.16.0.2 -> dst / 8 bytes. */
 static struct rte_mbuf *gre_packet(uint32_t inner_dst)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(test_pool);
+	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
 	struct rte_ether_hdr *eth;
 	struct rte_ipv4_hdr *o, *in;
 	uint8_t *gre;
@@ -118,31 +106,6 @@ static struct rte_mbuf *gre_packet(uint32_t inner_dst)
 	return m;
 }
 
-static void arp_reply_from_gateway(void)
-{
-	struct rte_mbuf *m = rte_pktmbuf_alloc(test_pool);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
-
-	if (m == NULL || (eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + 28)) == NULL)
-		return;
-	a = (struct rte_arp_hdr *)(eth + 1);
-
-	memset(&eth->dst_addr, 0xff, 6);
-	rte_ether_addr_copy(&gw_mac, &eth->src_addr);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
-	a->arp_plen = 4;
-	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
-	rte_ether_addr_copy(&gw_mac, &a->arp_data.arp_sha);
-	a->arp_data.arp_sip = rte_cpu_to_be_32(0x010101fe);
-	memset(&a->arp_data.arp_tha, 0xff, 6);
-	a->arp_data.arp_tip = rte_cpu_to_be_32(0x01010101);
-	rte_ring_enqueue(rx_rings[0], m);
-}
-
 /* Inject one packet toward each of count churn addresses starting at first. */
 static void inject(uint32_t first, uint32_t count)
 {
@@ -151,54 +114,24 @@ static void inject(uint32_t first, uint32_t count)
 	for (i = 0; i < count; i++) {
 		struct rte_mbuf *m = gre_packet(peer_tunnel(first + i));
 
-		if (m == NULL || rte_ring_enqueue(rx_rings[0], m) != 0) {
-			rte_pktmbuf_free(m);
+		if (m == NULL || inproc_rx(m) != 0)
 			break;
-		}
 	}
 }
 
-/* Drain what the hub sent; count packets per churn peer into hits (may be NULL). */
-static uint64_t drain_tx(uint32_t *hits)
+static void count_hit(struct rte_mbuf *m, void *arg)
 {
-	void *objs[64];
-	uint64_t total = 0;
-	unsigned int r, n, i;
+	uint32_t *hits = arg;
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	uint32_t idx = nbma_index(ip->dst_addr);
 
-	for (r = 0; r < 2; r++) {
-		while ((n = rte_ring_dequeue_burst(tx_rings[r], objs, 64, NULL)) > 0) {
-			for (i = 0; i < n; i++) {
-				struct rte_mbuf *m = objs[i];
-				const struct rte_ipv4_hdr *ip =
-					rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
-				uint32_t idx = nbma_index(ip->dst_addr);
-
-				if (hits != NULL && idx < N_PEERS)
-					hits[idx]++;
-				total++;
-				rte_pktmbuf_free(m);
-			}
-		}
-	}
-	return total;
+	if (hits != NULL && idx < N_PEERS)
+		hits[idx]++;
 }
 
-/* Run the control loop until fn() holds or ms pass. */
-static int run_until(struct hub_ctl *ctl, int (*fn)(struct hub_ctl *), unsigned int ms)
+static void drain_tx(uint32_t *hits)
 {
-	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() / 1000 * ms;
-
-	while (rte_rdtsc() < end) {
-		ctl_loop_once(ctl);
-		if (fn(ctl))
-			return 1;
-	}
-	return 0;
-}
-
-static int synced(struct hub_ctl *ctl)
-{
-	return ctl_peer_synced(ctl);
+	inproc_drain(count_hit, hits);
 }
 
 static int gw_resolved(struct hub_ctl *ctl)
@@ -206,19 +139,6 @@ static int gw_resolved(struct hub_ctl *ctl)
 	struct rte_ether_addr mac;
 
 	return ctl_neigh_lookup(ctl, 0, rte_cpu_to_be_32(0x010101fe), &mac) == 0;
-}
-
-/* Let the worker take everything injected (at most 10 s), then 5 ms more, well past the
- * 100 us tx drain, with the control loop running all along. */
-static void settle(struct hub_ctl *ctl)
-{
-	uint64_t hz = rte_get_tsc_hz(), end = rte_rdtsc() + hz * 10;
-
-	while (rte_ring_count(rx_rings[0]) > 0 && rte_rdtsc() < end)
-		ctl_loop_once(ctl);
-	end = rte_rdtsc() + hz / 1000 * 5;
-	while (rte_rdtsc() < end)
-		ctl_loop_once(ctl);
 }
 
 /* Add or delete peers, pacing on the worker's free ring space as a real control plane
@@ -242,80 +162,36 @@ static void churn(struct hub_ctl *ctl, uint32_t first, uint32_t count, uint32_t 
 	}
 }
 
-/* The hub runs on hugepages in production; use them when the machine has some. */
-static int hugepages_reserved(void)
-{
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
-	long n = 0;
-
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = 0;
-		fclose(f);
-	}
-	return n >= 256;
-}
-
 int main(int argc, char **argv)
 {
-	char *eal_huge[] = {argv[0], "-l", "0-1", "--in-memory", "--no-pci", "--no-telemetry",
-			    "--log-level=7", NULL};
-	char *eal_nohuge[] = {argv[0], "-l", "0-1", "--no-huge", "-m", "1536", "--no-pci",
-			      "--no-shconf", "--no-telemetry", "--log-level=7", NULL};
-	char **eal = hugepages_reserved() ? eal_huge : eal_nohuge;
-	int eal_n = eal == eal_huge ? (int)RTE_DIM(eal_huge) - 1 : (int)RTE_DIM(eal_nohuge) - 1;
 	struct hub_ctl ctl;
-	char err[CFG_ERR_MAX];
 	uint32_t *hits, i, live_hit = 0, dead_hit = 0, mismatch = 0;
 	uint64_t max_us;
 	const struct dp_peer_table *rep;
+	const uint8_t gw[6] = {0x02, 0, 0, 0, 0, 0xfe};
 
 	(void)argc;
-	if (rte_eal_init(eal_n, eal) < 0) {
-		printf("FAIL - EAL init\n0 passed, 1 failed\n");
-		return 1;
-	}
-	test_pool = rte_pktmbuf_pool_create("test_pool", 65535, 256, 0, 2048, 0);
-	for (i = 0; i < 2; i++) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "churn_rx%u", i);
-		rx_rings[i] = rte_ring_create(name, 65536, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-		snprintf(name, sizeof(name), "churn_tx%u", i);
-		tx_rings[i] = rte_ring_create(name, 65536, 0, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	}
-	if (test_pool == NULL || rte_eth_from_rings("churn", rx_rings, 2, tx_rings, 2, 0) < 0) {
-		printf("FAIL - test rings and port\n0 passed, 1 failed\n");
-		return 1;
-	}
-
-	memset(&ctl, 0, sizeof(ctl));
-	ctl.cfg = cfg_load_string(config, "churn.conf", err, sizeof(err));
-	check("configuration loads", ctl.cfg != NULL);
-	if (ctl.cfg == NULL) {
-		printf("%s\n", err);
-		return 1;
-	}
-	check("hub starts in-process on a net_ring port", ctl_hub_start(&ctl, 0) == 0);
-	arp_reply_from_gateway();
-	check("the gateway's MAC is learnt", run_until(&ctl, gw_resolved, 2000));
+	if (inproc_start(&ctl, argv[0], config) < 0)
+		return inproc_done() | 1;
+	inproc_rx_arp_reply(rte_cpu_to_be_32(0x010101fe), gw, rte_cpu_to_be_32(0x01010101));
+	inproc_check("the gateway's MAC is learnt", inproc_run_until(&ctl, gw_resolved, 2000));
 
 	churn(&ctl, 0, N_PEERS, 1, 1);
-	check("100k peers added under traffic; the worker applied every update",
-	      run_until(&ctl, synced, 10000));
-	check("master table holds 100001 bindings", ctl_peer_count(&ctl) == N_PEERS + 1);
+	inproc_check("100k peers added under traffic; the worker applied every update",
+	      inproc_run_until(&ctl, inproc_synced, 10000));
+	inproc_check("master table holds 100001 bindings", ctl_peer_count(&ctl) == N_PEERS + 1);
 
 	/* Remove every odd peer, traffic still flowing. */
 	churn(&ctl, 1, N_PEERS - 1, 2, 0);
-	check("50k peers removed under traffic; the worker applied every removal",
-	      run_until(&ctl, synced, 10000));
-	settle(&ctl);
+	inproc_check("50k peers removed under traffic; the worker applied every removal",
+	      inproc_run_until(&ctl, inproc_synced, 10000));
+	inproc_settle(&ctl);
 	drain_tx(NULL);
 
 	hits = calloc(N_PEERS, sizeof(*hits));
 	for (i = 0; i < N_PEERS; i += 4096) {
 		inject(i, RTE_MIN(4096u, N_PEERS - i));
-		settle(&ctl);
+		inproc_settle(&ctl);
 		drain_tx(hits);
 	}
 	for (i = 0; i < N_PEERS; i++) {
@@ -326,8 +202,8 @@ int main(int argc, char **argv)
 	}
 	printf("     live peers reached: %u of %u, removed peers reached: %u\n", live_hit,
 	       N_PEERS / 2, dead_hit);
-	check("no packet leaves for a removed peer", dead_hit == 0);
-	check("every live peer is reached", live_hit == N_PEERS / 2);
+	inproc_check("no packet leaves for a removed peer", dead_hit == 0);
+	inproc_check("every live peer is reached", live_hit == N_PEERS / 2);
 
 	/* Overflow: park the worker (an idle worker sleeps idle_sleep_us), then push 3x the
 	 * ring's worth of updates without pacing: a full resync must follow. */
@@ -341,9 +217,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < 3 * RING_SIZE; i++)
 		ctl_peer_set(&ctl, 0, peer_tunnel(2 * i + 1), peer_nbma(2 * i + 1), 0, 0,
 			     CTL_PEER_DYNAMIC, 0, 0);
-	check("a full update ring starts a resync", ctl_peer_stats(&ctl)->resyncs >= 1);
+	inproc_check("a full update ring starts a resync", ctl_peer_stats(&ctl)->resyncs >= 1);
 	ctl.shared->idle_sleep_us = 0;
-	check("the resync completes and the worker catches up", run_until(&ctl, synced, 20000));
+	inproc_check("the resync completes and the worker catches up", inproc_run_until(&ctl, inproc_synced, 20000));
 	rep = ctl.workers[0]->peers;
 	for (i = 0; i < ctl_peer_slots(&ctl); i++) {
 		const struct ctl_peer *p = ctl_peer_at(&ctl, i);
@@ -362,18 +238,15 @@ int main(int argc, char **argv)
 	}
 	printf("     resyncs started %" PRIu64 ", completed %" PRIu64 ", slots differing %u\n",
 	       ctl_peer_stats(&ctl)->resyncs, ctl_peer_stats(&ctl)->resyncs_done, mismatch);
-	check("after the resync the worker's replica equals the master table", mismatch == 0);
+	inproc_check("after the resync the worker's replica equals the master table", mismatch == 0);
 
 	max_us = ctl.workers[0]->stats.max_loop_cycles * 1000000 / rte_get_tsc_hz();
 	printf("     longest worker loop iteration: %" PRIu64 " us (bound %u us); longest "
 	       "update-apply phase %" PRIu64 " us\n", max_us, LOOP_BOUND_US,
 	       ctl.workers[0]->stats.max_apply_cycles * 1000000 / rte_get_tsc_hz());
-	check("no worker loop iteration exceeded the bound", max_us < LOOP_BOUND_US);
+	inproc_check("no worker loop iteration exceeded the bound", max_us < LOOP_BOUND_US);
 
-	ctl_hub_stop(&ctl);
-	cfg_free(ctl.cfg);
 	free(hits);
-	rte_eal_cleanup();
-	printf("%u passed, %u failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+	inproc_stop(&ctl);
+	return inproc_done();
 }

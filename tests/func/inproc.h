@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The whole hub in the test's process: EAL (hugepages when reserved), a net_ring port
+ * named "net_ring_inproc" whose rx and tx rings the test holds, and the control loop driven
+ * step by step by the test on the main lcore while one worker lcore runs for real.
+ */
+#ifndef HUB_TEST_INPROC_H
+#define HUB_TEST_INPROC_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "control/ctl.h"
+
+/* The port's device string for configurations: device = "net_ring_inproc". */
+#define INPROC_DEVICE "net_ring_inproc"
+
+extern struct rte_mempool *inproc_pool; /* the test's own mbufs */
+
+/* EAL, rings, port, configuration, hub start. Returns 0 or -1 (reported). */
+int inproc_start(struct hub_ctl *ctl, const char *argv0, const char *config);
+void inproc_stop(struct hub_ctl *ctl);
+
+/* Record one check ("ok   - ..." / "FAIL - ..."); inproc_done prints the closing line
+ * and returns the exit code. */
+void inproc_check(const char *what, int ok);
+int inproc_done(void);
+
+/* Queue m on the port's rx ring (consumed). Returns 0, or -1 when the ring is full. */
+int inproc_rx(struct rte_mbuf *m);
+/* An ARP reply from ip/mac to the port's address to (all network order). */
+void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to);
+/* Every mbuf the hub has sent so far (worker's and control's tx rings) goes to fn, which
+ * must not free it; then it is freed. Returns how many. */
+unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg);
+/* Run the control loop until cond(ctl) holds or ms pass; returns cond's last value. */
+int inproc_run_until(struct hub_ctl *ctl, int (*cond)(struct hub_ctl *), unsigned int ms);
+/* Let the worker take everything queued (at most 10 s), then 5 ms more. */
+void inproc_settle(struct hub_ctl *ctl);
+/* Condition: every worker has applied every update. */
+int inproc_synced(struct hub_ctl *ctl);
+
+#endif
