@@ -83,36 +83,6 @@ uint16_t dp_gre_write(uint8_t *p, uint16_t proto, bool has_key, uint32_t key)
 	return GRE_BASE_LEN + 4;
 }
 
-uint16_t dp_gre_template(uint8_t *hdr, size_t cap, const struct rte_ether_addr *dst,
-                         const struct rte_ether_addr *src, uint32_t src_ip_be, uint32_t dst_ip_be,
-                         bool has_key, uint32_t key)
-{
-	const uint16_t len = has_key ? DP_GRE_TMPL_LEN_KEY : DP_GRE_TMPL_LEN;
-	struct rte_ether_hdr eth;
-	struct rte_ipv4_hdr ip;
-
-	if (cap < len)
-		return 0;
-	rte_ether_addr_copy(dst, &eth.dst_addr);
-	rte_ether_addr_copy(src, &eth.src_addr);
-	eth.ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-
-	memset(&ip, 0, sizeof(ip));
-	ip.version_ihl = RTE_IPV4_VHL_DEF;
-	ip.fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
-	ip.time_to_live = 64;
-	ip.next_proto_id = IPPROTO_GRE;
-	ip.src_addr = src_ip_be;
-	ip.dst_addr = dst_ip_be;
-	/* Checksum with total length and id 0; dp_gre_encap() adds the real values. */
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
-
-	memcpy(hdr, &eth, sizeof(eth));
-	memcpy(hdr + DP_GRE_TMPL_IP_OFF, &ip, sizeof(ip));
-	dp_gre_write(hdr + DP_GRE_TMPL_GRE_OFF, DP_GRE_PROTO_IPV4, has_key, key);
-	return len;
-}
-
 int dp_gre_encap(struct rte_mbuf *m, const uint8_t *tmpl, uint16_t tmpl_len, uint16_t gre_proto,
                  uint16_t ip_id)
 {

@@ -25,7 +25,7 @@
 #define DP_GRE_PROTO_IPV4 0x0800
 #define DP_GRE_PROTO_NHRP 0x2001 /* DESIGN 3: NHRP rides in GRE with this type */
 
-/* Lengths of what dp_gre_template() builds: Ethernet 14 + IPv4 20 + GRE 4 [+ key 4]. */
+/* Lengths of what outer_hdr_build() (lib/outer_hdr.h) builds: Ethernet 14 + IPv4 20 + GRE 4 [+ key 4]. */
 #define DP_GRE_TMPL_LEN 38
 #define DP_GRE_TMPL_LEN_KEY 42
 #define DP_GRE_TMPL_IP_OFF 14  /* outer IPv4 header in a template */
@@ -57,20 +57,7 @@ int dp_gre_parse(const uint8_t *p, uint16_t len, struct dp_gre_info *g);
 uint16_t dp_gre_write(uint8_t *p, uint16_t proto, bool has_key, uint32_t key);
 
 /*
- * Build a ready outer header template into hdr (cap bytes): Ethernet (dst, src, IPv4),
- * IPv4 (src_ip_be -> dst_ip_be, TTL 64, DF, protocol 47, id 0, total length 0, checksum
- * valid for those values), GRE (protocol 0x0800, key when has_key). Returns its length,
- * DP_GRE_TMPL_LEN (38) or DP_GRE_TMPL_LEN_KEY (42), or 0 when cap is too small.
- *
- * DF is set on the outer header: the hub never fragments outer packets; inner packets too
- * big for the tunnel are fragmented (dp_frag) or answered with ICMP (dp_icmp_err) first.
- */
-uint16_t dp_gre_template(uint8_t *hdr, size_t cap, const struct rte_ether_addr *dst,
-                         const struct rte_ether_addr *src, uint32_t src_ip_be, uint32_t dst_ip_be,
-                         bool has_key, uint32_t key);
-
-/*
- * Prepend tmpl (built by dp_gre_template) to m, whose data starts at the inner packet,
+ * Prepend tmpl (built by outer_hdr_build) to m, whose data starts at the inner packet,
  * then fix the outer IPv4 total length (from m's packet length), identification (ip_id,
  * host order) and header checksum (incrementally from the template's, RFC 1624), and the
  * GRE protocol type (gre_proto, host order). Works on multi-segment mbufs (only the first

@@ -22,6 +22,7 @@
 
 #include "dataplane/dp_frag.h"
 #include "dataplane/dp_gre.h"
+#include "lib/outer_hdr.h"
 #include "dataplane/dp_icmp_err.h"
 #include "dataplane/dp_inner.h"
 #include "dataplane/dp_mss.h"
@@ -419,7 +420,7 @@ static void test_gre_template_builds_outer_headers(void)
 	struct dp_gre_info g;
 
 	CU_ASSERT_EQUAL(
-	    dp_gre_template(hdr, sizeof(hdr), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, false, 0),
+	    outer_hdr_build(hdr, sizeof(hdr), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, false, 0),
 	    DP_GRE_TMPL_LEN);
 	CU_ASSERT_TRUE(rte_is_same_ether_addr(&eth->dst_addr, &mac_dst));
 	CU_ASSERT_TRUE(rte_is_same_ether_addr(&eth->src_addr, &mac_src));
@@ -437,7 +438,7 @@ static void test_gre_template_builds_outer_headers(void)
 	CU_ASSERT_EQUAL(g.proto, 0x0800);
 	CU_ASSERT_FALSE(g.has_key);
 
-	CU_ASSERT_EQUAL(dp_gre_template(hdr, sizeof(hdr), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE,
+	CU_ASSERT_EQUAL(outer_hdr_build(hdr, sizeof(hdr), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE,
 	                                true, 0x1000042),
 	                DP_GRE_TMPL_LEN_KEY);
 	CU_ASSERT_EQUAL(dp_gre_parse(hdr + DP_GRE_TMPL_GRE_OFF, 8, &g), 0);
@@ -450,14 +451,14 @@ static void test_gre_template_refuses_small_buffer(void)
 	uint8_t hdr[64];
 
 	memset(hdr, 0xee, sizeof(hdr));
-	CU_ASSERT_EQUAL(dp_gre_template(hdr, DP_GRE_TMPL_LEN - 1, &mac_dst, &mac_src, NBMA_HUB,
+	CU_ASSERT_EQUAL(outer_hdr_build(hdr, DP_GRE_TMPL_LEN - 1, &mac_dst, &mac_src, NBMA_HUB,
 	                                NBMA_SPOKE, false, 0),
 	                0);
-	CU_ASSERT_EQUAL(dp_gre_template(hdr, DP_GRE_TMPL_LEN_KEY - 1, &mac_dst, &mac_src, NBMA_HUB,
+	CU_ASSERT_EQUAL(outer_hdr_build(hdr, DP_GRE_TMPL_LEN_KEY - 1, &mac_dst, &mac_src, NBMA_HUB,
 	                                NBMA_SPOKE, true, 1),
 	                0);
 	CU_ASSERT_EQUAL(hdr[0], 0xee); /* nothing written */
-	CU_ASSERT_EQUAL(dp_gre_template(hdr, DP_GRE_TMPL_LEN, &mac_dst, &mac_src, NBMA_HUB,
+	CU_ASSERT_EQUAL(outer_hdr_build(hdr, DP_GRE_TMPL_LEN, &mac_dst, &mac_src, NBMA_HUB,
 	                                NBMA_SPOKE, false, 0),
 	                DP_GRE_TMPL_LEN);
 }
@@ -504,7 +505,7 @@ static void check_encap(struct rte_mbuf *m, const uint8_t *inner, uint16_t inner
 static void encap_round_trip(bool key)
 {
 	uint8_t tmpl[TMPL_CAP], inner[200];
-	const uint16_t tlen = dp_gre_template(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
+	const uint16_t tlen = outer_hdr_build(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
 	                                      NBMA_SPOKE, key, 0xabcd0042);
 	struct rte_mbuf *m = ip_pkt(IPPROTO_UDP, SRC_ADDR, DST_ADDR, 180);
 
@@ -530,7 +531,7 @@ static void test_gre_encap_checksum_valid_for_all_lengths_and_ids(void)
 {
 	static const uint16_t ids[] = {0, 1, 0x00ff, 0xff00, 0x7fff, 0x8000, 0xfffe, 0xffff};
 	uint8_t tmpl[TMPL_CAP], inner[1500];
-	const uint16_t tlen = dp_gre_template(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
+	const uint16_t tlen = outer_hdr_build(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
 	                                      ADDR(255, 255, 255, 254), true, 0xabcd0042);
 	uint16_t plen;
 	unsigned int i;
@@ -567,7 +568,7 @@ static void test_gre_encap_fails_without_headroom(void)
 {
 	uint8_t tmpl[TMPL_CAP];
 	const uint16_t tlen =
-	    dp_gre_template(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, true, 1);
+	    outer_hdr_build(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, true, 1);
 	struct rte_mbuf *m = mbuf_new(pool);
 	uint8_t *p;
 
@@ -591,7 +592,7 @@ static void test_gre_encap_handles_chained_inner_packet(void)
 {
 	static const uint16_t segs[] = {100, 300, 120};
 	uint8_t tmpl[TMPL_CAP], inner[520];
-	const uint16_t tlen = dp_gre_template(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
+	const uint16_t tlen = outer_hdr_build(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB,
 	                                      NBMA_SPOKE, true, 0xabcd0042);
 	struct rte_mbuf *m = ip_pkt_chained(IPPROTO_UDP, SRC_ADDR, DST_ADDR, 500, segs, 3);
 	struct rte_ipv4_hdr *ip;
@@ -1587,7 +1588,7 @@ static void test_frag_output_takes_gre_encap(void)
 {
 	uint8_t tmpl[TMPL_CAP];
 	const uint16_t tlen =
-	    dp_gre_template(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, true, 1);
+	    outer_hdr_build(tmpl, sizeof(tmpl), &mac_dst, &mac_src, NBMA_HUB, NBMA_SPOKE, true, 1);
 	struct rte_mbuf *m = ip_pkt(IPPROTO_UDP, SRC_ADDR, DST_ADDR, 2980);
 	struct rte_mbuf *f[FRAG_MAX];
 	int n, i;
