@@ -13,7 +13,7 @@ void ctl_stats_sum(const struct hub_ctl *ctl, struct ctl_totals *t)
 	unsigned int w, p, r;
 
 	memset(t, 0, sizeof(*t));
-	for (w = 0; w < ctl->n_workers; w++) {
+	for (w = 0; w < ctl->n_workers && ctl->workers[w] != NULL; w++) {
 		const struct dp_worker_stats *s = &ctl->workers[w]->stats;
 
 		for (p = 0; p < ctl->n_ports; p++) {
@@ -48,7 +48,7 @@ void ctl_stats_write(const struct hub_ctl *ctl, FILE *out)
 		uint64_t rx = 0, tx = 0;
 		struct rte_eth_stats es;
 
-		for (w = 0; w < ctl->n_workers; w++) {
+		for (w = 0; w < ctl->n_workers && ctl->workers[w] != NULL; w++) {
 			rx += ctl->workers[w]->stats.port_rx[cp->port_id];
 			tx += ctl->workers[w]->stats.port_tx[cp->port_id];
 		}
@@ -61,7 +61,7 @@ void ctl_stats_write(const struct hub_ctl *ctl, FILE *out)
 			cp->cfg->name, rx, tx, cp->ctl_tx, es.ipackets, es.opackets, es.imissed,
 			es.ierrors, es.oerrors);
 	}
-	for (w = 0; w < ctl->n_workers; w++) {
+	for (w = 0; w < ctl->n_workers && ctl->workers[w] != NULL; w++) {
 		const struct dp_worker_stats *s = &ctl->workers[w]->stats;
 		uint64_t rx = 0, tx = 0, drops = 0;
 

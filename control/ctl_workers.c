@@ -97,6 +97,8 @@ void ctl_workers_stop(struct hub_ctl *ctl)
 {
 	unsigned int i;
 
+	if (ctl->shared == NULL)
+		return;
 	ctl->shared->stop = true;
 	for (i = 0; i < ctl->n_workers; i++)
 		if (ctl->workers[i] != NULL)

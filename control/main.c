@@ -90,7 +90,7 @@ static int opts_parse(int argc, char **argv, const char *prog, struct hub_opts *
 			o->idle_sleep_us = (uint32_t)v;
 			break;
 		case 'V':
-			printf("dmvpn-hub %s (DPDK %s)\n", HUB_VERSION, rte_version());
+			printf("dmvpn-hub %s (%s)\n", HUB_VERSION, rte_version());
 			return 0;
 		case 'h':
 			usage(stdout, prog);

@@ -68,10 +68,13 @@ int dp_inner_ttl_dec(struct rte_ipv4_hdr *ip)
 	/* RFC 1812 5.3.1: a packet arriving with TTL 0 or 1 is not forwarded. */
 	if (ip->time_to_live <= 1)
 		return -1;
-	/* TTL and protocol form one 16-bit word of the header (bytes 8-9). */
+	/* TTL and protocol form one 16-bit word of the header (bytes 8-9). The new word is
+	 * computed from the loaded one (TTL is its first byte on the wire, so the high byte in
+	 * network order) rather than read back after the store, which would stall on
+	 * store-to-load forwarding. */
 	memcpy(&old_word, ttl_proto, sizeof(old_word));
-	ip->time_to_live--;
-	memcpy(&new_word, ttl_proto, sizeof(new_word));
+	new_word = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(old_word) - 0x0100));
+	memcpy(ttl_proto, &new_word, sizeof(new_word));
 	ip->hdr_checksum = dp_inner_cksum_update(ip->hdr_checksum, old_word, new_word);
 	return 0;
 }
