@@ -42,7 +42,7 @@ fail_logs() { # print what helps when something failed
 
 # reg_from SRC: "op hopcnt U-flag ext-types" lines of Registration Requests from SRC.
 reg_fields() {
-	tshark -r "$CAP" -Y "nhrp.hdr.op.type == 3 && ip.src == $1 && ip.dst == 1.1.1.1" \
+	tshark -r "$CAP" -Y "nhrp.hdr.op.type == 3 && ip.src == $1 && ip.dst == 1.1.1.1 && !icmp" \
 		-T fields -E separator=' ' -E aggregator=, \
 		-e frame.number -e nhrp.hdr.hopcnt -e nhrp.flag.u -e nhrp.src.nbma.addr \
 		-e nhrp.src.prot.addr -e nhrp.dst.prot.addr -e nhrp.ext.type -e nhrp.ext.c 2>/dev/null
