@@ -520,10 +520,35 @@ struct ctl_peer *ctl_peer_find(struct hub_ctl *ctl, uint32_t tunnel_addr)
 	return slot < 0 ? NULL : &ctl->peers->peers[slot];
 }
 
+int ctl_peer_slot(const struct hub_ctl *ctl, uint32_t tunnel_addr)
+{
+	return slot_find(ctl->peers, tunnel_addr);
+}
+
 struct ctl_peer *ctl_peer_at(struct hub_ctl *ctl, uint32_t slot)
 {
 	return slot < ctl->peers->max && ctl->peers->peers[slot].in_use ? &ctl->peers->peers[slot]
 									 : NULL;
+}
+
+void ctl_peer_counters(const struct hub_ctl *ctl, uint32_t slot, struct ctl_peer_counters *c)
+{
+	unsigned int w;
+
+	memset(c, 0, sizeof(*c));
+	if (slot >= ctl->peers->max)
+		return;
+	/* Each worker is the only writer of its copy; 64-bit reads see a value that was true. */
+	for (w = 0; w < ctl->n_workers; w++) {
+		const struct dp_peer *p = &ctl->workers[w]->peers->peers[slot];
+
+		c->pkts_in += p->pkts_in;
+		c->bytes_in += p->bytes_in;
+		c->pkts_out += p->pkts_out;
+		c->bytes_out += p->bytes_out;
+		c->drops += p->drops;
+		c->hairpin += p->hairpin;
+	}
 }
 
 uint32_t ctl_peer_slots(const struct hub_ctl *ctl)

@@ -73,10 +73,18 @@ int ctl_peer_route_ref(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t tu
 void ctl_peer_route_unref(struct hub_ctl *ctl, uint32_t slot);
 
 struct ctl_peer *ctl_peer_find(struct hub_ctl *ctl, uint32_t tunnel_addr);
+/* The slot of tunnel_addr, or -1. */
+int ctl_peer_slot(const struct hub_ctl *ctl, uint32_t tunnel_addr);
 struct ctl_peer *ctl_peer_at(struct hub_ctl *ctl, uint32_t slot);
 uint32_t ctl_peer_slots(const struct hub_ctl *ctl);
 uint32_t ctl_peer_count(const struct hub_ctl *ctl); /* live bindings (static + dynamic) */
 const struct ctl_peer_stats *ctl_peer_stats(const struct hub_ctl *ctl);
+
+/* A peer's traffic counters, summed over every worker's replica when read. */
+struct ctl_peer_counters {
+	uint64_t pkts_in, bytes_in, pkts_out, bytes_out, drops, hairpin;
+};
+void ctl_peer_counters(const struct hub_ctl *ctl, uint32_t slot, struct ctl_peer_counters *c);
 
 /* Send m to every worker (resyncing those whose ring is full). */
 void ctl_peer_broadcast(struct hub_ctl *ctl, const struct dp_msg *m);

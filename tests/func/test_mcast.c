@@ -130,6 +130,18 @@ int main(int argc, char **argv)
 	inproc_check("each copy carries the original packet unchanged", s.payload_ok == 3);
 	inproc_check("no mbuf leaked once the copies are sent",
 		     rte_mempool_in_use_count(ctl.pool) == in_use);
+	{
+		int p = ctl_peer_slot(&ctl, rte_cpu_to_be_32(0xc0a8010a));
+		int q = ctl_peer_slot(&ctl, rte_cpu_to_be_32(0xc0a8010d));
+		struct ctl_peer_counters a, b;
+
+		ctl_peer_counters(&ctl, (uint32_t)p, &a);
+		ctl_peer_counters(&ctl, (uint32_t)q, &b);
+		inproc_check("per-peer counters summed by control: 1 packet out to a multicast peer, "
+			     "none to the other",
+			     p >= 0 && q >= 0 && a.pkts_out == 1 &&
+				     a.bytes_out == 20 + PAYLOAD && b.pkts_out == 0);
+	}
 
 	ctl_peer_del(&ctl, rte_cpu_to_be_32(0xc0a8010b));
 	inproc_check("a removed peer leaves the worker's multicast list",

@@ -113,7 +113,7 @@ static void test_cfg_loads_every_shipped_config(void)
 	char *paths[MAX_CONFIGS], err[CFG_ERR_MAX];
 	unsigned int n = shipped_configs(paths);
 
-	/* hub, lab-hub, pci-example, bench-pcap at least */
+	/* hub, lab-hub, pci-example, bench-gre at least */
 	CU_ASSERT(n >= 4);
 	for (unsigned int i = 0; i < n; i++) {
 		struct hub_cfg *cfg = cfg_load(paths[i], err, sizeof(err));
