@@ -297,6 +297,7 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 
 		meta->type = DP_PUNT_NHRP;
 		meta->tunnel = (uint8_t)tunnel;
+		m->port = port_id; /* the arrival port, whatever the PMD filled in */
 		meta->outer_src = outer_src;
 		meta->nat_port = 0;
 		meta->src_slot = src_slot;
