@@ -49,6 +49,7 @@ struct hub_ctl {
 	struct ctl_fib *fib;			/* the RIB; the FIB itself is shared->fib */
 	struct ctl_peer_table *peers;		/* the master peer table */
 	struct ctl_lan *lan;			/* LAN next hops */
+	struct cli_server *cli;			/* the telnet CLI; NULL when off */
 	uint64_t start_tsc;
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
 	uint64_t nhrp_rx;			/* NHRP packets punted to control */

@@ -13,6 +13,7 @@
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
+#include "control/cli_server.h"
 #include "control/ctl_fib.h"
 #include "control/ctl_hub.h"
 #include "control/ctl_lan.h"
@@ -73,6 +74,7 @@ static int shared_init(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 
 void ctl_hub_stop(struct hub_ctl *ctl)
 {
+	cli_server_stop(ctl);
 	ctl_workers_stop(ctl);
 	ctl_stats_log(ctl);
 	ctl_peer_free(ctl);
@@ -110,6 +112,7 @@ int ctl_hub_start(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 	    run_step(ctl_lan_init(ctl), "LAN next hops") < 0 ||
 	    run_step(ctl_peer_load_config(ctl), "static NHRP maps") < 0 ||
 	    run_step(ctl_fib_load_config(ctl), "routes") < 0 ||
+	    run_step(cli_server_init(ctl), "CLI") < 0 ||
 	    run_step(ctl_workers_launch(ctl), "worker launch") < 0)
 		return -1;
 	return 0;

@@ -6,6 +6,7 @@
 #include <rte_ring_elem.h>
 #include <rte_timer.h>
 
+#include "control/cli_server.h"
 #include "control/ctl_loop.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_local.h"
@@ -89,6 +90,7 @@ unsigned int ctl_loop_once(struct hub_ctl *ctl)
 	uint64_t now = rte_rdtsc();
 	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl);
 
+	work += cli_server_poll(ctl);
 	rte_timer_manage();
 	if (now >= ctl->next_tick) {
 		ctl_neigh_tick(ctl, now);
