@@ -47,7 +47,8 @@ static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_
 	if (json)
 		cli_printf(s, "{\"sessions\":[");
 	else
-		cli_printf(s, "    Id  From                   State      Age       Idle   Commands\n");
+		cli_printf(s, "  %4s  %-21s  %-5s  %8s  %8s  %9s\n", "Id", "From", "State", "Age",
+			   "Idle", "Commands");
 	for (i = 0; i < CLI_MAX_SESSIONS; i++) {
 		struct cli_sess_info in;
 		char age[16], idle[16];
@@ -66,7 +67,7 @@ static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_
 		}
 		cli_fmt_duration(age, sizeof(age), in.age_s);
 		cli_fmt_duration(idle, sizeof(idle), in.idle_s);
-		cli_printf(s, "%c %4" PRIu32 "  %-21s  %-8s %8s  %8s  %9" PRIu64 "\n",
+		cli_printf(s, "%c %4" PRIu32 "  %-21s  %-5s  %8s  %8s  %9" PRIu64 "\n",
 			   srv->sess[i] == s ? '*' : ' ', in.id, in.peer,
 			   in.logged_in ? "cli" : "login", age, idle, in.commands);
 	}

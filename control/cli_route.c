@@ -85,6 +85,20 @@ static const char *route_ifname(const struct hub_ctl *ctl, const struct ctl_rout
 	}
 }
 
+/* The FIB next hop's kind (lib/dp_msg.h DP_NH_*), as JSON names it. */
+static const char *nh_kind(uint32_t nh)
+{
+	switch (DP_NH_TYPE(nh)) {
+	case DP_NH_DROP: return "drop";
+	case DP_NH_LOCAL: return "local";
+	case DP_NH_PEER: return "peer";
+	case DP_NH_TUNNEL: return "tunnel";
+	case DP_NH_LAN: return "lan";
+	case DP_NH_GLEAN: return "glean";
+	default: return "?";
+	}
+}
+
 static bool route_is_local(const struct ctl_route *r)
 {
 	return DP_NH_TYPE(r->nh) == DP_NH_LOCAL;
@@ -149,7 +163,7 @@ static void route_line(struct cli_sess *s, uint32_t flags, uint64_t n, const str
 		cli_json_str(s, route_has_via(r) ? v : NULL);
 		cli_printf(s, ",\"interface\":");
 		cli_json_str(s, route_ifname(ctl, r));
-		cli_printf(s, ",\"nexthop_type\":%u,\"nexthop_index\":%u}", DP_NH_TYPE(r->nh),
+		cli_printf(s, ",\"nexthop\":\"%s\",\"nexthop_index\":%u}", nh_kind(r->nh),
 			   DP_NH_IDX(r->nh));
 		return;
 	}
