@@ -79,7 +79,8 @@ struct cli_sess {
 	struct cli_walk walk;
 	uint32_t walk_budget;
 
-	uint64_t created, last_input;	/* TSC */
+	uint64_t created;		/* TSC */
+	uint64_t last_active;		/* TSC: last input, or output the client took */
 	uint64_t quit_tsc;		/* when quitting was set */
 	uint64_t commands;
 };
@@ -274,6 +275,9 @@ const char *cli_sess_out(const struct cli_sess *s, size_t *len)
 
 void cli_sess_out_sent(struct cli_sess *s, size_t n)
 {
+	/* A client reading a long listing is not idle. */
+	if (n > 0)
+		s->last_active = rte_rdtsc();
 	s->out_off += n;
 	if (s->out_off == s->out_len)
 		s->out_off = s->out_len = 0;
@@ -566,7 +570,7 @@ void cli_sess_input(struct cli_sess *s, const uint8_t *buf, size_t n, uint64_t n
 
 	if (n == 0)
 		return;
-	s->last_input = now;
+	s->last_active = now;
 	if (s->in_off == s->in_len)
 		s->in_off = s->in_len = 0;
 	if (s->in_off > 0) {
@@ -640,7 +644,7 @@ struct cli_sess *cli_sess_new(struct cli_server *srv, uint32_t id, const char *p
 	s->srv = srv;
 	s->id = id;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
-	s->created = s->last_input = rte_rdtsc();
+	s->created = s->last_active = rte_rdtsc();
 	s->rdl = rdline_new(rdl_write_char, rdl_validate, rdl_complete, s);
 	if (s->rdl == NULL) {
 		free(s);
@@ -700,9 +704,9 @@ bool cli_sess_timed_out(struct cli_sess *s, uint64_t now)
 		limit = (uint64_t)idle * hz;
 	else
 		return false;
-	if (now < s->last_input || now - s->last_input < limit)
+	if (now < s->last_active || now - s->last_active < limit)
 		return false;
-	cli_printf(s, "\n%% Session timed out after %u s without input\n",
+	cli_printf(s, "\n%% Session timed out after %u s without activity\n",
 		   (unsigned int)(limit / hz));
 	cli_sess_quit(s);
 	return true;
@@ -716,7 +720,7 @@ void cli_sess_info(const struct cli_sess *s, struct cli_sess_info *info)
 	info->peer = s->peer;
 	info->logged_in = s->state == SESS_CMD;
 	info->age_s = (now - s->created) / hz;
-	info->idle_s = now > s->last_input ? (now - s->last_input) / hz : 0;
+	info->idle_s = now > s->last_active ? (now - s->last_active) / hz : 0;
 	info->commands = s->commands;
 	info->out_pending = out_pending(s);
 }

@@ -332,6 +332,60 @@ def test_negotiation(port):
     check("exit closes the connection", closed, repr(rest))
 
 
+def test_real_telnet(port):
+    """A stock telnet client on a pty: character mode, TAB, '?', history, ^C."""
+    import pty
+    import select
+    if not os.access("/usr/bin/telnet", os.X_OK):
+        print("    (no /usr/bin/telnet: real client checks skipped)")
+        return
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv("/usr/bin/telnet", ["telnet", "127.0.0.1", str(port)])
+
+    def expect(token, t=5.0):
+        out = b""
+        end = time.monotonic() + t
+        while token not in out and time.monotonic() < end:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+        return out
+
+    try:
+        out = expect(PROMPT)
+        check("telnet: connects and gets the prompt", PROMPT in out, out)
+        os.write(fd, b"sh dm\t")
+        out = expect(b"sh dmvpn ")
+        check("telnet: TAB completes a keyword (character mode)", b"sh dmvpn " in out, out)
+        os.write(fd, b"\r")
+        out = expect(b"\r\n" + PROMPT)
+        check("telnet: Enter (CR NUL) runs it", b"Type:Hub" in out, out)
+        os.write(fd, b"show ip ?")
+        out = expect(b"show ip ")
+        out += expect(b"show ip ")
+        check("telnet: '?' lists the next words and redraws the line",
+              b"  nhrp   The NHRP cache" in out and out.endswith(b"show ip \x1b[0K"), out)
+        os.write(fd, b"\x03")
+        expect(PROMPT)
+        os.write(fd, b"\x1b[A")
+        out = expect(b"sh dm")
+        check("telnet: up arrow recalls the last command", b"sh dm" in out, out)
+        os.write(fd, b"\x03quit\r")
+        out = expect(b"closed")
+        check("telnet: quit ends the session", b"Connection closed" in out, out)
+    finally:
+        try:
+            os.kill(pid, 9)
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
 def test_many(port, n=100):
     probe = Session(port=port)
     before = len(json.loads(probe.cmd("show users json"))["sessions"])
@@ -570,7 +624,7 @@ def password_tests(port, pw):
         rest = str(e).encode()
     dt = time.monotonic() - t0
     check("idle_timeout = 2: the session is told and closed (%.1f s)" % dt,
-          b"% Session timed out after 2 s without input" in rest and 1.5 < dt < 5, rest)
+          b"% Session timed out after 2 s without activity" in rest and 1.5 < dt < 5, rest)
     raw = socket.create_connection(("127.0.0.1", port), timeout=10)
     t0 = time.monotonic()
     data = b""
@@ -597,6 +651,7 @@ def main():
 
     update = os.environ.get("CLI_GOLDEN_UPDATE") == "1"
     test_negotiation(a.port)
+    test_real_telnet(a.port)
     s = Session(port=a.port, timeout=20)
     # The hub resolves its spokes and LAN gateway first: the views should show them.
     deadline = time.monotonic() + 15

@@ -70,15 +70,18 @@ ports = (
 tunnels = (
 	{ name = "Tunnel0"; address = "192.168.1.1/24"; source = "nbma0"; key = 42;
 	  tcp_mss = 1360;
-	  nhrp = { maps = ( { tunnel = "192.168.1.2"; nbma = "1.1.1.2"; },
+	  nhrp = { max_peers = 8192;
+		   maps = ( { tunnel = "192.168.1.2"; nbma = "1.1.1.2"; },
 			    { tunnel = "192.168.1.3"; nbma = "1.1.1.3"; multicast = true; } ); }; },
-	{ name = "Tunnel1"; address = "10.255.0.1/16"; source = "nbma0"; key = 43; }
+	{ name = "Tunnel1"; address = "10.255.0.1/16"; source = "nbma0"; key = 43;
+	  nhrp = { max_peers = 8192; }; }
 );
 routes = (
 	{ prefix = "10.2.0.0/16"; via = "192.168.1.2"; },
 	{ prefix = "10.9.0.0/16"; via = "192.168.1.9"; },
 	{ prefix = "172.16.0.0/12"; via = "10.0.0.254"; }
 );
+mempool = { mbufs = 8191; };
 cli = { listen = "127.0.0.1"; port = 2323; idle_timeout = 600; };
 CONF
 
@@ -110,9 +113,11 @@ t_check "the Python driver ran to its end (rc=$rc)" [ "$rc" -eq 0 -o "$rc" -eq 1
 # address needs a password).
 cat > "$DIR/pw.conf" <<CONF
 ports = ( { name = "nbma0"; device = "net_null0"; address = "1.1.1.1/24"; } );
+mempool = { mbufs = 2047; cache = 64; };
 cli = { listen = "0.0.0.0"; port = 2424; password = "s3cret!"; idle_timeout = 2; };
 CONF
-ip netns exec "$NS_PW" timeout -s KILL 120 "$HUB" -l 0-1 $(t_eal_mem) --no-pci \
+# Small and without hugepages: it only serves the CLI.
+ip netns exec "$NS_PW" timeout -s KILL 120 "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
 	--file-prefix "$PREFIX-pw" -- -c "$DIR/pw.conf" --idle-sleep 50 > "$DIR/pw.log" 2>&1 &
 PW_PID=$!
 if t_wait_for 30 grep -qs "running:" "$DIR/pw.log"; then
