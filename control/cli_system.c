@@ -494,7 +494,7 @@ static void cmd_show_lcores(struct cli_sess *s, const struct cli_args *a, uint32
 		const struct dp_worker_stats *st = &ctl->workers[w]->stats;
 		struct worker_ctr c;
 		double busy, busy_loops;
-		char role[16];
+		char role[24];
 
 		worker_delta(s, w, &c);
 		busy = elapsed ? 100.0 * (double)c.busy_cycles / (double)elapsed : 0.0;
