@@ -22,6 +22,7 @@ struct ctl_underlay_table;
 struct ctl_fib;
 struct ctl_peer_table;
 struct ctl_lan;
+struct nhrp_server;
 
 /* One configured port, by configuration index. */
 struct ctl_port {
@@ -49,6 +50,7 @@ struct hub_ctl {
 	struct ctl_fib *fib;			/* the RIB; the FIB itself is shared->fib */
 	struct ctl_peer_table *peers;		/* the master peer table */
 	struct ctl_lan *lan;			/* LAN next hops */
+	struct nhrp_server *nhrp;		/* the NHRP server (control/nhrp_server.h) */
 	struct cli_server *cli;			/* the telnet CLI; NULL when off */
 	uint64_t start_tsc;
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */

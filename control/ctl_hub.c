@@ -24,6 +24,7 @@
 #include "control/ctl_tunnel.h"
 #include "control/ctl_underlay.h"
 #include "control/ctl_workers.h"
+#include "control/nhrp_server.h"
 #include "lib/hub_log.h"
 
 #define NEIGH_MAX 65536
@@ -77,6 +78,7 @@ void ctl_hub_stop(struct hub_ctl *ctl)
 	cli_server_stop(ctl);
 	ctl_workers_stop(ctl);
 	ctl_stats_log(ctl);
+	nhrp_server_stop(ctl);
 	ctl_peer_free(ctl);
 	ctl_fib_free(ctl);
 	ctl_lan_free(ctl);
@@ -112,6 +114,7 @@ int ctl_hub_start(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 	    run_step(ctl_lan_init(ctl), "LAN next hops") < 0 ||
 	    run_step(ctl_peer_load_config(ctl), "static NHRP maps") < 0 ||
 	    run_step(ctl_fib_load_config(ctl), "routes") < 0 ||
+	    run_step(nhrp_server_init(ctl), "NHRP server") < 0 ||
 	    run_step(cli_server_init(ctl), "CLI") < 0 ||
 	    run_step(ctl_workers_launch(ctl), "worker launch") < 0)
 		return -1;

@@ -12,6 +12,7 @@
 #include "control/ctl_local.h"
 #include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
+#include "control/nhrp_server.h"
 #include "lib/hub_log.h"
 
 #define TICK_MS 100	   /* neighbour probes and ageing */
@@ -42,10 +43,7 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 				ctl_neigh_input(ctl, (unsigned int)port_idx, m, meta->l3_off);
 				break;
 			case DP_PUNT_NHRP:
-				/* Counted until the NHRP server (issue 5/9) consumes them. */
-				ctl->nhrp_rx++;
-				ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
-				rte_pktmbuf_free(m);
+				nhrp_input(ctl, m, meta);
 				break;
 			case DP_PUNT_LOCAL:
 				ctl_local_input(ctl, m, meta->src_slot);

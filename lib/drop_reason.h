@@ -45,7 +45,9 @@
 	X(NO_HEADROOM, "no-headroom")           /* no room to prepend the outer header */      \
 	X(LOCAL_UNHANDLED, "local-unhandled")   /* for the hub's tunnel address, not served */ \
 	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
-	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */
+	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */         \
+	X(NHRP_MALFORMED, "nhrp-malformed")     /* the NHRP codec refused the packet */        \
+	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

@@ -48,7 +48,7 @@ def gen(d):
     # 7. no DF, 3000 bytes: fragmented, then each fragment encapsulated to R6.
     pkts.append(gre_from(R8, MAC8, IP(src="88.88.88.88", dst="66.66.66.66", id=0x4242) /
                          ICMP(id=0x55) / Raw(bytes(range(256)) * 12)))
-    # 8. an NHRP packet: punted to control.
+    # 8. an NHRP packet (ar$pktsz 0: malformed): punted to control, counted by the NHRP server.
     pkts.append(gre_from(R8, MAC8, Raw(b"\x00\x01\x08\x00" + b"\x00" * 16), proto=0x2001))
     # 9. echo to the hub's tunnel address: answered by control through the tunnel.
     pkts.append(gre_from(R8, MAC8, IP(src="192.168.1.8", dst="192.168.1.1") /
@@ -183,7 +183,7 @@ def check_out(d):
           len(l8) == 1 and outer_ok(l8[0], R8, MAC8))
     for reason in (f"ethertype-unsupported: {2 * FILLER}", "gre-wrong-key: 2", "gre-unknown-peer: 1", "ttl-exceeded: 1",
                    "mtu-exceeded: 1", "no-nhrp-binding: 1", "ipv4-not-for-us: 1",
-                   "gre-truncated: 1", "nhrp-not-served: 1"):
+                   "gre-truncated: 1", "nhrp-malformed: 1"):
         check(f"drop counter {reason}", f"drop {reason}\n" in log)
     check("control received the NHRP packet (nhrp-rx 1)", "nhrp-rx 1 " in log)
     # 5 echoes and the SYN went spoke -> hub -> spoke; one (R8, 66.66.66.66) trigger per

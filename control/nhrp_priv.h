@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared between the nhrp_*.c files of the control lcore; not for other modules.
+ */
+#ifndef HUB_NHRP_PRIV_H
+#define HUB_NHRP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_timer.h>
+
+#include "control/ctl.h"
+#include "control/nhrp_stats.h"
+#include "lib/nhrp_codec.h"
+
+/*
+ * A dynamic binding's holdtime timer, by peer slot. Kept here rather than in struct
+ * ctl_peer because the peer table clears and reuses its entries on its own; the callback
+ * checks that the slot still holds the same dynamic binding before removing it. Records
+ * are allocated on a slot's first registration and reused until the server stops (a
+ * timer's memory must outlive rte_timer_manage()'s last touch of it).
+ */
+struct nhrp_binding {
+	struct rte_timer timer;
+	struct hub_ctl *ctl;
+	uint32_t slot;
+	uint32_t tunnel_addr; /* network order */
+	uint32_t request_id;  /* of the registration that last refreshed it */
+	uint64_t deadline;    /* TSC */
+	bool armed;
+};
+
+struct nhrp_server {
+	struct nhrp_stats stats;
+	uint32_t n_slots;
+	struct nhrp_binding **by_slot; /* [n_slots] */
+	bool timer_subsystem_ours;     /* we initialised rte_timer (tests without main) */
+	struct nhrp_msg view;	       /* the packet being handled */
+};
+
+/* What a tunnel looks like to NHRP. */
+struct nhrp_tun {
+	unsigned int idx;
+	const struct cfg_tunnel *cfg;
+	uint32_t hub_proto; /* the hub's tunnel address, network order */
+	uint32_t hub_nbma;  /* the underlay port's address, network order */
+	uint32_t mask;	    /* tunnel subnet mask, network order */
+};
+
+int nhrp_tun_get(const struct hub_ctl *ctl, unsigned int idx, struct nhrp_tun *t);
+/* A host address inside the tunnel's subnet, not the hub's own. */
+bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr);
+
+/* Build msg into a new mbuf and send it inside GRE on the tunnel: to peer slot when
+ * slot >= 0 (ctl_peer_send), otherwise to the NBMA address dst. Counted. 0 or -errno. */
+int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
+	      const struct nhrp_build_msg *msg);
+
+/* An Error Indication about the packet pkt/len (its view req, possibly partial) to the
+ * NBMA address dst. Never sent about an Error Indication. */
+void nhrp_send_error(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst,
+		     const uint8_t *pkt, size_t len, const struct nhrp_msg *req, uint16_t code,
+		     uint16_t offset);
+
+/* nhrp_register.c */
+void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			     const struct dp_punt_meta *meta, const struct nhrp_msg *req);
+void nhrp_purge_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+		      const struct dp_punt_meta *meta, const struct nhrp_msg *req);
+
+/* nhrp_expiry.c */
+int nhrp_expiry_init(struct hub_ctl *ctl);
+void nhrp_expiry_free(struct hub_ctl *ctl);
+/* (Re)start the holdtime timer of the dynamic binding in slot. 0 or -ENOMEM. */
+int nhrp_expiry_arm(struct hub_ctl *ctl, uint32_t slot, uint32_t tunnel_addr,
+		    uint32_t holdtime, uint32_t request_id);
+/* Stop it (the binding was removed another way). */
+void nhrp_expiry_cancel(struct hub_ctl *ctl, uint32_t slot);
+
+#endif

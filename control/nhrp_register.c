@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Registration (RFC 2332 5.2.3, 5.2.4) and Purge from a spoke (5.2.5, 5.2.6), with the
+ * DMVPN conventions of DESIGN.md section 3: Cisco cleartext authentication, the NAT flag
+ * and NAT Address extension, the hub's tunnel address as the reply's destination.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "control/ctl_peer.h"
+#include "control/nhrp_priv.h"
+#include "lib/hub_log.h"
+
+/* Cisco cleartext authentication (extension 7, type 1) against the tunnel's nhrp.auth.
+ * Returns true when none is configured or the password matches. */
+static bool auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *req, uint16_t *offset)
+{
+	const char *want = t->cfg->nhrp.auth;
+	const struct nhrp_ext *e = nhrp_msg_ext(req, NHRP_EXT_AUTH);
+	const uint8_t *secret;
+	size_t n = strlen(want), got;
+	uint32_t type;
+
+	*offset = 0;
+	if (n == 0)
+		return true;
+	if (e == NULL)
+		return false;
+	*offset = e->offset;
+	return nhrp_ext_auth(e, &type, &secret, &got) == 0 && type == NHRP_AUTH_CISCO_CLEARTEXT &&
+	       got == n && memcmp(secret, want, n) == 0;
+}
+
+static struct nhrp_build_cie cie_copy(const struct nhrp_cie *c)
+{
+	return (struct nhrp_build_cie){.code = c->code, .prefix_len = c->prefix_len,
+				       .pref = c->pref, .mtu = c->mtu, .holdtime = c->holdtime,
+				       .nbma = nhrp_addr_ref(&c->nbma),
+				       .nbma_sub = nhrp_addr_ref(&c->nbma_sub),
+				       .proto = nhrp_addr_ref(&c->proto)};
+}
+
+/* The NBMA address traffic for this peer goes to. */
+static uint32_t peer_outer(const struct ctl_peer *p)
+{
+	return p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr;
+}
+
+struct reg_ctx {
+	struct hub_ctl *ctl;
+	const struct nhrp_tun *t;
+	const struct nhrp_msg *req;
+	uint32_t outer_src;
+	uint16_t nat_port;
+	bool src_ok;
+	int reply_slot; /* the sender's binding, once accepted */
+};
+
+/* Decide one CIE and apply it. Returns its code; *holdtime gets the holdtime granted. */
+static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_t *holdtime)
+{
+	struct hub_ctl *ctl = x->ctl;
+	struct nhrp_stats *st = &ctl->nhrp->stats;
+	const struct cfg_nhrp *cn = &x->t->cfg->nhrp;
+	uint32_t src_proto = nhrp_ref_u32(&x->req->src_proto);
+	uint32_t addr = c->proto.len ? nhrp_ref_u32(&c->proto) : src_proto;
+	uint32_t nbma = c->nbma.len ? nhrp_ref_u32(&c->nbma) : nhrp_ref_u32(&x->req->src_nbma);
+	bool unique = (x->req->flags & NHRP_FLAG_REG_U) != 0;
+	uint32_t hold = c->holdtime != 0 ? c->holdtime : cn->holdtime;
+	struct ctl_peer *p;
+	uint16_t flags;
+	int slot;
+
+	*holdtime = (uint16_t)(hold > UINT16_MAX ? UINT16_MAX : hold);
+	/* A host registers itself: prefix 255 (all ones, FRR/Cisco) or 32. */
+	if (!x->src_ok || !nhrp_tun_addr_ok(x->t, addr) || nbma == 0 ||
+	    (c->prefix_len != 0xFF && c->prefix_len != 32)) {
+		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_ADMIN);
+		return NHRP_CIE_ADMIN_PROHIBITED;
+	}
+	p = ctl_peer_find(ctl, addr);
+	if (p != NULL && p->type == CTL_PEER_STATIC) {
+		/* A static map is configuration: a registration neither moves nor ages it. */
+		if (p->nbma_addr != nbma) {
+			nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_UNIQUE);
+			return NHRP_CIE_ALREADY_REGISTERED;
+		}
+		if (addr == src_proto)
+			x->reply_slot = ctl_peer_slot(ctl, addr);
+		return NHRP_CIE_SUCCESS;
+	}
+	if (p != NULL && p->type == CTL_PEER_DYNAMIC && unique &&
+	    (p->flags & CTL_PEER_F_UNIQUE) &&
+	    (p->nbma_addr != nbma || peer_outer(p) != x->outer_src)) {
+		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_UNIQUE);
+		return NHRP_CIE_ALREADY_REGISTERED;
+	}
+	if ((p == NULL || p->type == CTL_PEER_INCOMPLETE) && ctl_peer_count(ctl) >= cn->max_peers) {
+		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_FULL);
+		return NHRP_CIE_INSUFFICIENT_RESOURCES;
+	}
+	if (p != NULL && p->type == CTL_PEER_DYNAMIC)
+		st->refreshed++;
+	else
+		st->registered++;
+	flags = (unique ? CTL_PEER_F_UNIQUE : 0) |
+		(cn->map_multicast_dynamic ? CTL_PEER_F_MULTICAST : 0);
+	slot = ctl_peer_set(ctl, x->t->idx, addr, nbma, x->outer_src, x->nat_port,
+			    CTL_PEER_DYNAMIC, flags, hold);
+	if (slot < 0) {
+		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_FULL);
+		return NHRP_CIE_INSUFFICIENT_RESOURCES;
+	}
+	if (nhrp_expiry_arm(ctl, (uint32_t)slot, addr, hold, x->req->request_id) < 0) {
+		/* A binding that could never expire is worse than none. */
+		ctl_peer_del(ctl, addr);
+		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_FULL);
+		return NHRP_CIE_INSUFFICIENT_RESOURCES;
+	}
+	if (addr == src_proto)
+		x->reply_slot = slot;
+	return NHRP_CIE_SUCCESS;
+}
+
+void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			     const struct dp_punt_meta *meta, const struct nhrp_msg *req)
+{
+	struct nhrp_stats *st = &ctl->nhrp->stats;
+	struct reg_ctx x = {.ctl = ctl, .t = t, .req = req, .outer_src = meta->outer_src,
+			    .nat_port = meta->nat_port, .reply_slot = -1};
+	struct nhrp_build_cie cies[NHRP_MAX_CIES];
+	struct nhrp_build_cie nat_cies[NHRP_MAX_EXT_CIES + 2];
+	struct nhrp_build_ext exts[NHRP_MAX_EXTS];
+	struct nhrp_build_cie me;
+	uint32_t claimed = nhrp_ref_u32(&req->src_nbma);
+	uint32_t src_proto = nhrp_ref_u32(&req->src_proto);
+	bool natted = claimed != meta->outer_src;
+	const char *pw = t->cfg->nhrp.auth;
+	char src[INET_ADDRSTRLEN], from[INET_ADDRSTRLEN];
+	uint16_t off, hold = (uint16_t)t->cfg->nhrp.holdtime;
+	unsigned int i, n_exts = 0, accepted = 0;
+
+	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
+	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
+	if (!auth_ok(t, req, &off)) {
+		HUB_LOG(INFO, nhrp, "registration of %s from %s: authentication failure", src, from);
+		nhrp_stats_drop(st, req->op, NHRP_STAT_AUTH_FAILURE);
+		ctl->drops[HUB_DROP_NHRP_AUTH]++;
+		nhrp_send_error(ctl, t, meta->outer_src, req->pkt, req->pktsz, req,
+				NHRP_EI_AUTH_FAILURE, off);
+		return;
+	}
+	x.src_ok = req->src_proto.len == 4 && req->src_nbma.len == 4 &&
+		   nhrp_tun_addr_ok(t, src_proto);
+	if (!x.src_ok)
+		nhrp_stats_drop(st, req->op, NHRP_STAT_SOURCE_INVALID);
+	for (i = 0; i < req->n_cies; i++) {
+		cies[i] = cie_copy(&req->cies[i]);
+		cies[i].code = register_cie(&x, &req->cies[i], &cies[i].holdtime);
+		if (cies[i].code == NHRP_CIE_SUCCESS) {
+			accepted++;
+			hold = cies[i].holdtime;
+		}
+	}
+	me = (struct nhrp_build_cie){.prefix_len = 32, .holdtime = hold,
+				     .mtu = t->cfg->mtu,
+				     .nbma = nhrp_addr_u32(t->hub_nbma),
+				     .proto = nhrp_addr_u32(t->hub_proto)};
+	for (i = 0; i < req->n_exts; i++) {
+		const struct nhrp_ext *e = &req->exts[i];
+
+		switch (e->type) {
+		case NHRP_EXT_RESPONDER:
+			exts[n_exts++] = nhrp_bext_cies(NHRP_EXT_RESPONDER, e->compulsory, &me, 1);
+			break;
+		case NHRP_EXT_AUTH:
+			/* Answered with our own password (there is one: auth_ok() passed). */
+			if (pw[0] != '\0')
+				exts[n_exts++] = nhrp_bext_auth_cisco((const uint8_t *)pw,
+								      (uint16_t)strlen(pw));
+			break;
+		case NHRP_EXT_NAT:
+			if (natted) {
+				/* The spoke's CIEs, then the address we saw it at (the spoke
+				 * reads the second CIE as its NAT-ed address). */
+				unsigned int n = 0, k;
+				const struct nhrp_cie *in = nhrp_ext_cies(req, e, &n);
+
+				for (k = 0; k < n && k < NHRP_MAX_EXT_CIES; k++)
+					nat_cies[k] = cie_copy(&in[k]);
+				if (k == 0)
+					nat_cies[k++] = (struct nhrp_build_cie){
+						.prefix_len = 32, .nbma = nhrp_addr_u32(t->hub_nbma),
+						.proto = nhrp_addr_u32(t->hub_proto)};
+				nat_cies[k++] = (struct nhrp_build_cie){
+					.prefix_len = 32, .nbma = nhrp_addr_u32(meta->outer_src),
+					.proto = nhrp_addr_ref(&req->src_proto)};
+				exts[n_exts] = nhrp_bext_cies(NHRP_EXT_NAT, e->compulsory,
+							      nat_cies, k);
+				n_exts++;
+			} else {
+				exts[n_exts++] = nhrp_bext_ref(e);
+			}
+			break;
+		default:
+			/* Forward/Reverse Transit records and anything else: carried. */
+			exts[n_exts++] = nhrp_bext_ref(e);
+			break;
+		}
+	}
+	{
+		struct nhrp_build_msg rep = {
+			.op = NHRP_OP_REGISTRATION_REPLY,
+			.hopcnt = 64,
+			.flags = req->flags,
+			.request_id = req->request_id,
+			.src_nbma = nhrp_addr_ref(&req->src_nbma),
+			.src_proto = nhrp_addr_ref(&req->src_proto),
+			.dst_proto = nhrp_addr_u32(t->hub_proto),
+			.cies = cies,
+			.n_cies = req->n_cies,
+			.exts = exts,
+			.n_exts = n_exts,
+		};
+
+		HUB_LOG(DEBUG, nhrp, "registration of %s from %s%s: %u of %u accepted", src, from,
+			natted ? " (NAT)" : "", accepted, req->n_cies);
+		nhrp_send(ctl, t, x.reply_slot, meta->outer_src, &rep);
+	}
+}
+
+void nhrp_purge_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+		      const struct dp_punt_meta *meta, const struct nhrp_msg *req)
+{
+	struct nhrp_stats *st = &ctl->nhrp->stats;
+	uint32_t src_proto = nhrp_ref_u32(&req->src_proto);
+	uint32_t claimed = nhrp_ref_u32(&req->src_nbma);
+	char addr_s[INET_ADDRSTRLEN];
+	unsigned int i;
+
+	for (i = 0; i < req->n_cies; i++) {
+		const struct nhrp_cie *c = &req->cies[i];
+		uint32_t addr = c->proto.len ? nhrp_ref_u32(&c->proto) : src_proto;
+		struct ctl_peer *p = ctl_peer_find(ctl, addr);
+		int slot;
+
+		/* A spoke purges its own dynamic binding only, from where it registered. */
+		if (p == NULL || p->type != CTL_PEER_DYNAMIC || addr != src_proto ||
+		    p->nbma_addr != claimed || peer_outer(p) != meta->outer_src) {
+			nhrp_stats_drop(st, req->op, NHRP_STAT_PURGE_NOT_OWN);
+			continue;
+		}
+		slot = ctl_peer_slot(ctl, addr);
+		inet_ntop(AF_INET, &addr, addr_s, sizeof(addr_s));
+		HUB_LOG(INFO, nhrp, "binding %s purged by its spoke", addr_s);
+		ctl_peer_del(ctl, addr);
+		if (slot >= 0)
+			nhrp_expiry_cancel(ctl, (uint32_t)slot);
+		st->purged++;
+	}
+	if (!(req->flags & NHRP_FLAG_PURGE_N)) {
+		/* RFC 2332 5.2.6: the request with its type changed, back to its sender. */
+		struct nhrp_build_store store;
+		struct nhrp_build_msg rep;
+
+		nhrp_build_from_view(req, &rep, &store);
+		rep.op = NHRP_OP_PURGE_REPLY;
+		rep.hopcnt = 64;
+		nhrp_send(ctl, t, -1, meta->outer_src, &rep);
+	}
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * NHRP server entry point: parse what the workers punt, dispatch by op code, answer
+ * protocol errors with Error Indications (RFC 2332 5.2.7), send answers inside GRE.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_errno.h>
+#include <rte_timer.h>
+
+#include "control/ctl_neigh.h"
+#include "control/ctl_peer.h"
+#include "control/ctl_underlay.h"
+#include "control/nhrp_priv.h"
+#include "control/nhrp_server.h"
+#include "lib/hub_log.h"
+#include "lib/nhrp_mbuf.h"
+#include "lib/outer_hdr.h"
+
+/* How much of a packet in error an Error Indication quotes. */
+#define EI_PAYLOAD_MAX 512
+/* Offset of ar$op.type in the fixed header (RFC 2332 5.1). */
+#define OP_TYPE_OFF 17
+
+int nhrp_tun_get(const struct hub_ctl *ctl, unsigned int idx, struct nhrp_tun *t)
+{
+	const struct cfg_tunnel *tc;
+	int port;
+
+	if (idx >= ctl->cfg->n_tunnels)
+		return -ENOENT;
+	tc = &ctl->cfg->tunnels[idx];
+	port = cfg_port_index(ctl->cfg, tc->source);
+	if (port < 0)
+		return -ENOENT;
+	t->idx = idx;
+	t->cfg = tc;
+	t->hub_proto = tc->address.addr;
+	t->hub_nbma = ctl->cfg->ports[port].address.addr;
+	t->mask = tc->address.len ? rte_cpu_to_be_32(~0u << (32 - tc->address.len)) : 0;
+	return 0;
+}
+
+bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr)
+{
+	return addr != 0 && addr != t->hub_proto && (addr & t->mask) == (t->hub_proto & t->mask);
+}
+
+/* Send m (data at the NHRP header) inside GRE to an NBMA address that need not be a peer:
+ * a refused registration or an Error Indication still reaches its sender. */
+static int send_nbma(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst,
+		     struct rte_mbuf *m)
+{
+	struct rte_ether_addr none = {0};
+	struct rte_ipv4_hdr *ip;
+	struct underlay_nh nh;
+	rte_be16_t *gre;
+	uint16_t len;
+	uint8_t *hdr;
+
+	if (ctl_underlay_lookup(ctl, dst, &nh) < 0) {
+		ctl->drops[HUB_DROP_NO_ROUTE]++;
+		rte_pktmbuf_free(m);
+		return -ENETUNREACH;
+	}
+	len = OUTER_HDR_GRE_OFF + (t->cfg->has_key ? 8 : 4);
+	hdr = (uint8_t *)rte_pktmbuf_prepend(m, len);
+	if (hdr == NULL) {
+		ctl->drops[HUB_DROP_NO_HEADROOM]++;
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	outer_hdr_build(hdr, len, &none, &none, ctl->ports[nh.port_idx].cfg->address.addr, dst,
+			t->cfg->has_key, t->cfg->key);
+	ip = (struct rte_ipv4_hdr *)(hdr + OUTER_HDR_IP_OFF);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	gre = (rte_be16_t *)(hdr + OUTER_HDR_GRE_OFF);
+	gre[1] = rte_cpu_to_be_16(NHRP_GRE_PROTO);
+	return ctl_neigh_output(ctl, nh.port_idx, nh.nexthop, m);
+}
+
+int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
+	      const struct nhrp_build_msg *msg)
+{
+	struct nhrp_stats *st = &ctl->nhrp->stats;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctl->pool);
+	int rc;
+
+	if (m == NULL) {
+		st->reason[NHRP_STAT_NO_MBUF]++;
+		return -ENOBUFS;
+	}
+	rc = nhrp_build_mbuf(msg, m);
+	if (rc < 0) {
+		HUB_LOG(WARNING, nhrp, "cannot build %s: %s", nhrp_op_name(msg->op),
+			rte_strerror(-rc));
+		st->reason[NHRP_STAT_BUILD_FAILED]++;
+		rte_pktmbuf_free(m);
+		return rc;
+	}
+	rc = slot >= 0 ? ctl_peer_send(ctl, (uint32_t)slot, m, NHRP_GRE_PROTO)
+		       : send_nbma(ctl, t, dst, m);
+	if (rc < 0) {
+		st->reason[NHRP_STAT_SEND_FAILED]++;
+		return rc;
+	}
+	nhrp_stats_tx(st, msg->op);
+	return 0;
+}
+
+void nhrp_send_error(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst,
+		     const uint8_t *pkt, size_t len, const struct nhrp_msg *req, uint16_t code,
+		     uint16_t offset)
+{
+	struct nhrp_build_msg ei = {
+		.op = NHRP_OP_ERROR_INDICATION,
+		.hopcnt = 64,
+		.code = code,
+		.ei_offset = offset,
+		.src_nbma = nhrp_addr_u32(t->hub_nbma),
+		.src_proto = nhrp_addr_u32(t->hub_proto),
+		.dst_proto = nhrp_addr_ref(&req->src_proto),
+		.payload = pkt,
+		.payload_len = len > EI_PAYLOAD_MAX ? EI_PAYLOAD_MAX : len,
+	};
+
+	/* RFC 2332 5.2.7: never in answer to an Error Indication. */
+	if (len > OP_TYPE_OFF && pkt[OP_TYPE_OFF] == NHRP_OP_ERROR_INDICATION)
+		return;
+	/* The destination protocol address is the sender's; without it there is no one to
+	 * address the Error Indication to. */
+	if (req->src_proto.len != 4)
+		return;
+	nhrp_send(ctl, t, -1, dst, &ei);
+}
+
+/* Errors after which nothing in the packet can be trusted: dropped silently. */
+static bool error_answerable(int rc)
+{
+	switch (-rc) {
+	case NHRP_ERR_TRUNCATED:
+	case NHRP_ERR_PKTSZ_SHORT:
+	case NHRP_ERR_PKTSZ_OVERRUN:
+	case NHRP_ERR_CHECKSUM:
+	case NHRP_ERR_AFN:
+	case NHRP_ERR_PRO_TYPE:
+	case NHRP_ERR_VERSION:
+		return false;
+	default:
+		return true;
+	}
+}
+
+static void malformed(struct hub_ctl *ctl, const struct nhrp_tun *t,
+		      const struct dp_punt_meta *meta, const uint8_t *pkt, size_t len,
+		      const struct nhrp_msg *msg, int rc)
+{
+	unsigned int op = len > OP_TYPE_OFF ? pkt[OP_TYPE_OFF] : 0;
+	char src[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &meta->outer_src, src, sizeof(src));
+	HUB_LOG(DEBUG, nhrp, "malformed NHRP from %s: %s at offset %u", src, nhrp_err_name(rc),
+		msg->err_offset);
+	nhrp_stats_drop(&ctl->nhrp->stats, op, NHRP_STAT_MALFORMED);
+	ctl->drops[HUB_DROP_NHRP_MALFORMED]++;
+	if (error_answerable(rc))
+		nhrp_send_error(ctl, t, meta->outer_src, pkt, len, msg, nhrp_err_ei_code(rc),
+				msg->err_offset);
+}
+
+static void error_indication_input(const struct dp_punt_meta *meta,
+				   const struct nhrp_msg *msg)
+{
+	char line[256], src[INET_ADDRSTRLEN];
+
+	nhrp_format(msg, line, sizeof(line));
+	inet_ntop(AF_INET, &meta->outer_src, src, sizeof(src));
+	HUB_LOG(DEBUG, nhrp, "error indication from %s: %s (%s)", src,
+		nhrp_ei_code_name(msg->code), line);
+}
+
+void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_meta *meta)
+{
+	struct nhrp_server *s = ctl->nhrp;
+	struct nhrp_parse_opts opts = nhrp_parse_opts_ipv4;
+	const uint8_t *pkt = rte_pktmbuf_mtod(m, const uint8_t *);
+	size_t len = rte_pktmbuf_data_len(m);
+	struct nhrp_msg *msg;
+	struct nhrp_tun t;
+	int rc;
+
+	ctl->nhrp_rx++;
+	if (s == NULL) {
+		ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
+		goto out;
+	}
+	if (nhrp_tun_get(ctl, meta->tunnel, &t) < 0) {
+		nhrp_stats_drop(&s->stats, 0, NHRP_STAT_BAD_TUNNEL);
+		ctl->drops[HUB_DROP_CONTROL]++;
+		goto out;
+	}
+	/* The view is large (extensions and their CIEs); keep it off the stack. */
+	msg = &s->view;
+	/* Ethernet padding may follow a short packet; ar$pktsz says where NHRP ends. */
+	opts.allow_trailing = true;
+	rc = nhrp_parse_mbuf(m, 0, &opts, msg);
+	if (rc < 0) {
+		nhrp_stats_rx(&s->stats, len > OP_TYPE_OFF ? pkt[OP_TYPE_OFF] : 0);
+		malformed(ctl, &t, meta, pkt, len, msg, rc);
+		goto out;
+	}
+	nhrp_stats_rx(&s->stats, msg->op);
+	switch (msg->op) {
+	case NHRP_OP_REGISTRATION_REQUEST:
+		nhrp_registration_input(ctl, &t, meta, msg);
+		break;
+	case NHRP_OP_PURGE_REQUEST:
+		nhrp_purge_input(ctl, &t, meta, msg);
+		break;
+	case NHRP_OP_ERROR_INDICATION:
+		error_indication_input(meta, msg);
+		break;
+	default:
+		/* Resolution, Purge Reply and Traffic Indication: not served yet. */
+		nhrp_stats_drop(&s->stats, msg->op, NHRP_STAT_NOT_SERVED);
+		ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
+		break;
+	}
+out:
+	rte_pktmbuf_free(m);
+}
+
+int nhrp_server_init(struct hub_ctl *ctl)
+{
+	struct nhrp_server *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (s == NULL)
+		return -ENOMEM;
+	ctl->nhrp = s;
+	/* main() initialises the timer subsystem; in-process tests do not. */
+	rc = rte_timer_subsystem_init();
+	if (rc == 0)
+		s->timer_subsystem_ours = true;
+	else if (rc != -EALREADY)
+		goto fail;
+	rc = nhrp_expiry_init(ctl);
+	if (rc < 0)
+		goto fail;
+	return 0;
+fail:
+	nhrp_server_stop(ctl);
+	return rc;
+}
+
+void nhrp_server_stop(struct hub_ctl *ctl)
+{
+	struct nhrp_server *s = ctl->nhrp;
+	FILE *f;
+	char *buf = NULL, *line, *save = NULL;
+	size_t len = 0;
+
+	if (s == NULL)
+		return;
+	f = open_memstream(&buf, &len);
+	if (f != NULL) {
+		nhrp_stats_write(&s->stats, f);
+		fclose(f);
+		for (line = strtok_r(buf, "\n", &save); line != NULL;
+		     line = strtok_r(NULL, "\n", &save))
+			HUB_LOG(INFO, nhrp, "%s", line);
+		free(buf);
+	}
+	nhrp_expiry_free(ctl);
+	if (s->timer_subsystem_ours)
+		rte_timer_subsystem_finalize();
+	free(s);
+	ctl->nhrp = NULL;
+}
+
+const struct nhrp_stats *nhrp_server_stats(const struct hub_ctl *ctl)
+{
+	return ctl->nhrp != NULL ? &ctl->nhrp->stats : NULL;
+}
+
+uint32_t nhrp_server_request_id(const struct hub_ctl *ctl, uint32_t slot)
+{
+	const struct nhrp_server *s = ctl->nhrp;
+
+	if (s == NULL || slot >= s->n_slots || s->by_slot[slot] == NULL)
+		return 0;
+	return s->by_slot[slot]->request_id;
+}
