@@ -30,16 +30,15 @@ hub_install_deps() {
 	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || return 1
 }
 
-# Reserve 2 MiB hugepages for --in-memory runs (DESIGN.md §5). Returns 1 when none could be had;
-# callers then use --no-huge.
+# Reserve 2 MiB hugepages for --in-memory runs (DESIGN.md §5). Returns 1 when fewer than 256
+# are free (another hub may hold them); callers then use --no-huge.
 hub_hugepages() {
 	local want=${1:-512} have
 	have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 	if [ "$have" -lt "$want" ]; then
 		echo "$want" > /proc/sys/vm/nr_hugepages 2>/dev/null || true
-		have=$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)
 	fi
-	[ "$have" -gt 0 ]
+	[ "$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)" -ge 256 ]
 }
 
 # EAL memory arguments for integration runs: hugepages when we have them.

@@ -15,9 +15,9 @@ t_skip_all() { echo "SKIP - $*"; echo "0 passed, 0 failed, 1 skipped"; exit 77; 
 # Unique names for namespaces and files of this run.
 T_ID=${T_ID:-$$}
 
-# EAL memory arguments: hugepages when the machine has them reserved, else --no-huge.
+# EAL memory arguments: hugepages when enough are free (256 x 2 MiB), else --no-huge.
 t_eal_mem() {
-	if [ "$(cat /proc/sys/vm/nr_hugepages 2>/dev/null || echo 0)" -gt 0 ]; then
+	if [ "$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)" -ge 256 ]; then
 		echo "--in-memory"
 	else
 		echo "--no-huge -m 512"

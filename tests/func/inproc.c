@@ -15,6 +15,7 @@
 #include "tests/func/inproc.h"
 
 struct rte_mempool *inproc_pool;
+int inproc_hugepages;
 static struct rte_ring *rx_rings[2], *tx_rings[2];
 static unsigned int n_pass, n_fail;
 
@@ -34,17 +35,20 @@ int inproc_done(void)
 	return n_fail ? 1 : 0;
 }
 
-/* The hub runs on hugepages in production; use them when the machine has some. */
-static int hugepages_reserved(void)
+/* The hub runs on hugepages in production; use them when enough are free right now (other
+ * hubs on the machine may hold them), else fall back to ordinary memory. */
+static int hugepages_free(void)
 {
-	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
 	long n = 0;
 
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = 0;
-		fclose(f);
-	}
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "HugePages_Free: %ld", &n) == 1)
+			break;
+	fclose(f);
 	return n >= 256;
 }
 
@@ -54,7 +58,9 @@ int inproc_start(struct hub_ctl *ctl, const char *argv0, const char *config)
 			    "--no-telemetry", "--log-level=7", NULL};
 	char *eal_nohuge[] = {(char *)argv0, "-l", "0-1", "--no-huge", "-m", "1536", "--no-pci",
 			      "--no-shconf", "--no-telemetry", "--log-level=7", NULL};
-	int huge = hugepages_reserved();
+	int huge = hugepages_free();
+
+	inproc_hugepages = huge;
 	char err[CFG_ERR_MAX];
 	unsigned int i;
 

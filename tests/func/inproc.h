@@ -18,6 +18,7 @@
 #define INPROC_DEVICE "net_ring_inproc"
 
 extern struct rte_mempool *inproc_pool; /* the test's own mbufs */
+extern int inproc_hugepages;		/* the hub runs on hugepages (else --no-huge) */
 
 /* EAL, rings, port, configuration, hub start. Returns 0 or -1 (reported). */
 int inproc_start(struct hub_ctl *ctl, const char *argv0, const char *config);
