@@ -472,6 +472,22 @@ static bool kw_could_be(const struct cli_token *t, const char *s, unsigned int n
 	return t->kind == CLI_TOK_KW && is_prefix_of(s, n, t->word) && (!t->exact || n == strlen(t->word));
 }
 
+int cli_cmdset_match(struct cli_cmdset *set, const char *line)
+{
+	struct words *w = malloc(sizeof(*w));
+	unsigned int i;
+	int n = 0;
+
+	if (w == NULL)
+		return -ENOMEM;
+	words_split(line, w);
+	for (i = 0; i < set->n && w->n > 0; i++)
+		if (set->e[i].ntok == w->n && entry_matched(&set->e[i], line, w) == w->n)
+			n++;
+	free(w);
+	return n;
+}
+
 void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char *line)
 {
 	struct words *w = malloc(sizeof(*w));

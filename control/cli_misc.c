@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+
 #include "control/cli_priv.h"
 
 static void cmd_quit(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
@@ -40,6 +42,7 @@ static void cmd_help(struct cli_sess *s, const struct cli_args *a, uint32_t flag
 static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
 {
 	const struct cli_server *srv = cli_sess_server(s);
+	uint64_t max_us = srv->stats.max_run_cycles * 1000000 / rte_get_tsc_hz();
 	bool json = flags & CLI_F_JSON;
 	unsigned int i, n = 0;
 
@@ -75,10 +78,10 @@ static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_
 		cli_printf(s, "],\"accepted\":%" PRIu64 ",\"refused_full\":%" PRIu64
 			   ",\"closed_idle\":%" PRIu64 ",\"closed_overflow\":%" PRIu64
 			   ",\"closed_peer\":%" PRIu64 ",\"auth_failed\":%" PRIu64 ",\"commands\":%" PRIu64
-			   ",\"errors\":%" PRIu64 "}\n",
+			   ",\"errors\":%" PRIu64 ",\"max_run_us\":%" PRIu64 "}\n",
 			   srv->stats.accepted, srv->stats.refused_full, srv->stats.closed_idle,
 			   srv->stats.closed_overflow, srv->stats.closed_peer, srv->stats.auth_failed,
-			   srv->stats.commands, srv->stats.errors);
+			   srv->stats.commands, srv->stats.errors, max_us);
 		return;
 	}
 	cli_printf(s, "Sessions: %" PRIu64 " accepted, %" PRIu64 " refused (full), %" PRIu64
@@ -88,6 +91,7 @@ static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_
 		   srv->stats.closed_overflow, srv->stats.closed_peer, srv->stats.auth_failed);
 	cli_printf(s, "Lines: %" PRIu64 " commands, %" PRIu64 " refused\n", srv->stats.commands,
 		   srv->stats.errors);
+	cli_printf(s, "Longest run of one session in one poll: %" PRIu64 " us (wall clock)\n", max_us);
 }
 
 const struct cli_cmd cli_session_cmds[] = {

@@ -18,8 +18,10 @@
 #define CLI_OUT_HIGH (64u * 1024)  /* above this, a session reads no input, runs no step */
 #define CLI_IN_MAX 4096		   /* filtered input waiting to be processed */
 #define CLI_LINE_MAX 480	   /* longest command line (rdline holds 512) */
-#define CLI_LINES_PER_RUN 32	   /* command lines one session runs per poll */
+#define CLI_LINES_PER_RUN 16	   /* command lines one session runs per poll */
+#define CLI_BYTES_PER_RUN 256	   /* input bytes one session handles per poll */
 #define CLI_WALK_BUDGET 1024	   /* entries written per walk step, at most */
+#define CLI_STEP_OUT (16u * 1024) /* bytes written per walk step, about (~0.5 ms) */
 #define CLI_LOGIN_TIMEOUT_S 60	   /* to type the password, whatever idle_timeout says */
 #define CLI_PASSWORD_TRIES 3
 #define CLI_QUIT_GRACE_S 10	   /* a quitting session's last output: then it is cut off */
@@ -33,6 +35,8 @@ struct cli_stats {
 	uint64_t auth_failed;	   /* wrong passwords */
 	uint64_t commands;	   /* lines that ran a command */
 	uint64_t errors;	   /* lines refused (unknown, incomplete, ambiguous, too long) */
+	uint64_t max_run_cycles;   /* longest run of one session in one poll (TSC, wall clock:
+				    * includes any time the OS gave the CPU to others) */
 };
 
 struct cli_cmdset;
@@ -70,6 +74,8 @@ struct cli_server {
 struct cli_cmdset *cli_cmdset_build(void);
 void cli_cmdset_free(struct cli_cmdset *set);
 cmdline_parse_ctx_t *cli_cmdset_ctx(struct cli_cmdset *set);
+/* How many commands line matches in full (0 for a blank line), or -errno. */
+int cli_cmdset_match(struct cli_cmdset *set, const char *line);
 /* A line cmdline_parse() refused: one Cisco-style error ("% Invalid input detected at
  * '^' marker." under the word, "% Incomplete command.", "% Ambiguous command: ..."). */
 void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char *line);

@@ -297,10 +297,14 @@ static void interest_update(struct cli_server *srv, unsigned int idx)
 static unsigned int sess_service(struct cli_server *srv, unsigned int idx)
 {
 	struct cli_sess *s = srv->sess[idx];
-	const char *why;
+	uint64_t t0 = rte_rdtsc();
 	unsigned int work = cli_sess_run(s);
+	uint64_t dt = rte_rdtsc() - t0;
+	const char *why;
 	size_t left;
 
+	if (dt > srv->stats.max_run_cycles)
+		srv->stats.max_run_cycles = dt;
 	if (sess_flush(srv, idx) < 0)
 		return work + 1;
 	why = cli_sess_close_reason(s);

@@ -62,6 +62,8 @@ struct cli_sess {
 	bool line_long;			/* a byte was refused: the line is over CLI_LINE_MAX */
 	uint8_t esc;			/* enum esc_state: mirrors rdline's vt100 parser */
 	uint8_t esc_len;
+	char last_line[CLI_LINE_MAX + 1]; /* the last line put in the history */
+	uint32_t hist_bytes;		/* bytes the history ring holds (lines + NULs) */
 
 	/* Login. */
 	char pw[CFG_PASSWORD_MAX];
@@ -77,7 +79,8 @@ struct cli_sess {
 	/* A command writing in steps. */
 	bool walking;
 	struct cli_walk walk;
-	uint32_t walk_budget;
+	uint32_t walk_budget;		/* entries left in this step */
+	size_t step_out;		/* output pending when this step began */
 
 	uint64_t created;		/* TSC */
 	uint64_t last_active;		/* TSC: last input, or output the client took */
@@ -334,7 +337,8 @@ bool cli_walk_yield(struct cli_sess *s)
 {
 	if (s->walk_budget > 0)
 		s->walk_budget--;
-	return s->walk_budget == 0 || out_pending(s) >= CLI_OUT_HIGH || s->close_reason != NULL;
+	return s->walk_budget == 0 || out_pending(s) >= s->step_out + CLI_STEP_OUT ||
+	       out_pending(s) >= CLI_OUT_HIGH || s->close_reason != NULL;
 }
 
 static void walk_end(struct cli_sess *s)
@@ -360,6 +364,15 @@ static void rdl_validate(struct rdline *rdl, const char *buf, unsigned int size)
 	int rc;
 
 	(void)size;
+	if (buf[strspn(buf, " \t")] == '\n' || buf[strspn(buf, " \t")] == '#')
+		return;
+	/* Our matcher runs the same token checks as rte_cmdline's: a line it finds no
+	 * command for is diagnosed without cmdline_parse(), which clears an 8 KiB result
+	 * buffer for every instruction it tries (~60 us a line, garbage included). */
+	if (cli_cmdset_match(s->srv->cmds, buf) <= 0) {
+		cli_cmdset_diagnose(s->srv->cmds, s, buf);
+		return;
+	}
 	sess_current = s;
 	rc = cmdline_parse(s->srv->cl, buf);
 	sess_current = NULL;
@@ -368,10 +381,8 @@ static void rdl_validate(struct rdline *rdl, const char *buf, unsigned int size)
 		cli_cmdset_diagnose(s->srv->cmds, s, buf);
 		return;
 	}
-	if (buf[strspn(buf, " \t")] != '\n') {
-		s->commands++;
-		s->srv->stats.commands++;
-	}
+	s->commands++;
+	s->srv->stats.commands++;
 }
 
 static int rdl_complete(struct rdline *rdl, const char *buf, char *dst, unsigned int size,
@@ -432,16 +443,65 @@ static void esc_track(struct cli_sess *s, uint8_t c)
 	}
 }
 
+/*
+ * rdline keeps the history in a ring (8 KiB) and realigns it with cirbuf_align_left(),
+ * which shifts the whole ring one byte at a time: once the ring has wrapped, every history
+ * lookup (up arrow, ^P) costs milliseconds of the control lcore. So the ring is never
+ * allowed to wrap: past CLI_HIST_BYTES it is rebuilt from its newest lines, which puts its
+ * start back at 0, where realigning is free. The previous line is remembered here to skip
+ * repeats without a lookup.
+ */
+#define CLI_HIST_BYTES 2048
+
+static void history_trim(struct cli_sess *s)
+{
+	char *keep = malloc(CLI_HIST_BYTES / 2);
+	size_t used = 0;
+	unsigned int n = 0, i;
+	const char *item;
+
+	if (keep == NULL) {
+		rdline_clear_history(s->rdl);
+		s->hist_bytes = 0;
+		return;
+	}
+	/* Item 0 is the newest: keep the newest lines that fill half the budget. */
+	while ((item = rdline_get_history_item(s->rdl, n)) != NULL &&
+	       used + strlen(item) + 1 <= CLI_HIST_BYTES / 2) {
+		memcpy(keep + used, item, strlen(item) + 1);
+		used += strlen(item) + 1;
+		n++;
+	}
+	rdline_clear_history(s->rdl);
+	s->hist_bytes = 0;
+	/* Back in, oldest first. */
+	for (i = n; i > 0; i--) {
+		size_t off = 0;
+		unsigned int k;
+
+		for (k = 1; k < i; k++)
+			off += strlen(keep + off) + 1;
+		rdline_add_history(s->rdl, keep + off);
+		s->hist_bytes += (uint32_t)strlen(keep + off) + 1;
+	}
+	free(keep);
+}
+
+/* A line enters the history unless it is blank or repeats the previous one. */
 static void history_add(struct cli_sess *s, const char *line)
 {
-	const char *last = rdline_get_history_item(s->rdl, 0);
 	size_t len = strcspn(line, "\n");
 
-	if (len == 0 || line[strspn(line, " \t")] == '\n')
+	if (len == 0 || len >= sizeof(s->last_line) || line[strspn(line, " \t")] == '\n')
 		return;
-	if (last != NULL && strlen(last) == len && strncmp(last, line, len) == 0)
+	if (strlen(s->last_line) == len && strncmp(s->last_line, line, len) == 0)
 		return;
+	memcpy(s->last_line, line, len);
+	s->last_line[len] = '\0';
+	if (s->hist_bytes + len + 1 > CLI_HIST_BYTES)
+		history_trim(s);
 	rdline_add_history(s->rdl, line);
+	s->hist_bytes += (uint32_t)len + 1;
 }
 
 /* The end of a line at the prompt. Returns 1 when a line was run. */
@@ -602,12 +662,13 @@ bool cli_sess_pending(const struct cli_sess *s)
 
 unsigned int cli_sess_run(struct cli_sess *s)
 {
-	unsigned int work = 0, lines = 0;
+	unsigned int work = 0, lines = 0, bytes = 0;
 
 	if (s->walking && s->close_reason == NULL && out_pending(s) < CLI_OUT_HIGH) {
 		bool more;
 
 		s->walk_budget = CLI_WALK_BUDGET;
+		s->step_out = out_pending(s);
 		sess_current = s;
 		more = s->walk.fn(s, &s->walk);
 		sess_current = NULL;
@@ -619,10 +680,12 @@ unsigned int cli_sess_run(struct cli_sess *s)
 		}
 	}
 	while (!s->walking && !s->quitting && s->close_reason == NULL && s->in_off < s->in_len &&
-	       out_pending(s) < CLI_OUT_HIGH && lines < CLI_LINES_PER_RUN) {
+	       out_pending(s) < CLI_OUT_HIGH && lines < CLI_LINES_PER_RUN &&
+	       bytes < CLI_BYTES_PER_RUN) {
 		uint8_t c = s->in[s->in_off++];
 
 		work++;
+		bytes++;
 		if (s->state == SESS_LOGIN)
 			lines += login_byte(s, c);
 		else
