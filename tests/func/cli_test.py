@@ -411,6 +411,29 @@ def test_many(port, n=100):
     users = json.loads(probe.cmd("show users json"))
     check("show users counts them (%d + %d)" % (n, before), len(users["sessions"]) == n + before,
           len(users["sessions"]))
+    # Fill the table (256 sessions): the next connection is told and closed.
+    more = []
+    while len(more) + n + before < 256:
+        more.append(socket.create_connection(("127.0.0.1", port), timeout=15))
+    for m in more:
+        m.recv(16)
+    extra = socket.create_connection(("127.0.0.1", port), timeout=15)
+    data = b""
+    try:
+        while True:
+            d = extra.recv(4096)
+            if not d:
+                break
+            data += d
+    except OSError:
+        pass
+    check("the 257th connection is refused with one line",
+          data == b"% Too many CLI sessions, try again later\r\n", repr(data))
+    extra.close()
+    for m in more:
+        m.close()
+    users = json.loads(probe.cmd("show users json"))
+    check("... and counted", users["refused_full"] == 1, users["refused_full"])
     for s in socks:
         s.close()
     time.sleep(0.5)
