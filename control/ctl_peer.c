@@ -590,25 +590,17 @@ int ctl_peer_load_config(struct hub_ctl *ctl)
 	return 0;
 }
 
-int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16_t proto)
+int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, struct rte_mbuf *m,
+		 uint16_t proto)
 {
-	const struct ctl_peer *p = ctl_peer_at(ctl, slot);
-	const struct cfg_tunnel *tc;
+	const struct cfg_tunnel *tc = &ctl->cfg->tunnels[tunnel_idx];
 	struct rte_ether_addr none = {0};
 	struct rte_ipv4_hdr *ip;
 	struct underlay_nh nh;
 	rte_be16_t *gre;
-	uint32_t dst;
 	uint16_t len;
 	uint8_t *hdr;
 
-	if (p == NULL || p->type == CTL_PEER_INCOMPLETE) {
-		ctl->drops[HUB_DROP_PEER_INCOMPLETE]++;
-		rte_pktmbuf_free(m);
-		return -ENOENT;
-	}
-	tc = &ctl->cfg->tunnels[p->tunnel_idx];
-	dst = p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr;
 	if (ctl_underlay_lookup(ctl, dst, &nh) < 0) {
 		ctl->drops[HUB_DROP_NO_ROUTE]++;
 		rte_pktmbuf_free(m);
@@ -631,4 +623,17 @@ int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16
 	gre = (rte_be16_t *)(hdr + OUTER_HDR_GRE_OFF);
 	gre[1] = rte_cpu_to_be_16(proto);
 	return ctl_neigh_output(ctl, nh.port_idx, nh.nexthop, m);
+}
+
+int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16_t proto)
+{
+	const struct ctl_peer *p = ctl_peer_at(ctl, slot);
+
+	if (p == NULL || p->type == CTL_PEER_INCOMPLETE) {
+		ctl->drops[HUB_DROP_PEER_INCOMPLETE]++;
+		rte_pktmbuf_free(m);
+		return -ENOENT;
+	}
+	return ctl_gre_send(ctl, p->tunnel_idx, p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr, m,
+			    proto);
 }

@@ -99,4 +99,8 @@ bool ctl_peer_synced(const struct hub_ctl *ctl);
 /* Send m (data at an inner packet of GRE protocol proto, host order) to peer slot from
  * the control lcore's own tx queue, with the peer's outer header. Consumes m. */
 int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16_t proto);
+/* The same to any NBMA address dst (a peer or not: a refused registration still reaches
+ * its sender), with tunnel_idx's GRE header. Consumes m. */
+int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, struct rte_mbuf *m,
+		 uint16_t proto);
 #endif
