@@ -142,6 +142,8 @@ static int exchange(struct hub_ctl *ctl, uint32_t outer_src, const uint8_t *pkt,
 {
 	struct rte_mbuf *m = gre_frame(outer_src, 0x2001, pkt, len);
 
+	/* Whatever the hub sent before (late answers under load) is not this answer. */
+	inproc_drain(NULL, NULL);
 	memset(&g, 0, sizeof(g));
 	if (m == NULL || inproc_rx(m) != 0)
 		return 0;
@@ -205,7 +207,7 @@ static int reg_exchange(struct hub_ctl *ctl, const struct reg *r, struct nhrp_ms
 	uint8_t pkt[512];
 	size_t len = build_reg(r, NHRP_OP_REGISTRATION_REQUEST, pkt, sizeof(pkt));
 
-	return len > 0 && exchange(ctl, r->outer, pkt, len, 2000) &&
+	return len > 0 && exchange(ctl, r->outer, pkt, len, 5000) &&
 	       nhrp_parse(g.buf, g.len, NULL, rep) == 0;
 }
 
@@ -348,7 +350,7 @@ int main(int argc, char **argv)
 		memset(&g, 0, sizeof(g));
 		m = gre_frame(IP4(2, 0, 0, 10), 0x0800, in, sizeof(in));
 		inproc_check("a data packet to 192.168.1.6 is forwarded by the worker to 6.6.6.6",
-			     m != NULL && inproc_rx(m) == 0 && inproc_run_until(&ctl, got_data, 2000) &&
+			     m != NULL && inproc_rx(m) == 0 && inproc_run_until(&ctl, got_data, 5000) &&
 				     g.data_dst == IP4(6, 6, 6, 6) &&
 				     g.data_inner_dst == IP4(192, 168, 1, 6));
 	}
@@ -364,7 +366,7 @@ int main(int argc, char **argv)
 		uint32_t outer;
 
 		memcpy(&outer, pkt + 14 + 12, 4);
-		ok = ok && exchange(&ctl, outer, pkt + NHRP_OFF, len - NHRP_OFF, 2000) &&
+		ok = ok && exchange(&ctl, outer, pkt + NHRP_OFF, len - NHRP_OFF, 5000) &&
 		     nhrp_parse(g.buf, g.len, NULL, &rep) == 0;
 		inproc_check("FRR's registration is answered", ok);
 		inproc_check("... with its request id, code 0 and the hub as responder",
@@ -441,7 +443,7 @@ int main(int argc, char **argv)
 		ctl.cfg->tunnels[0].nhrp.auth[0] = '\0';
 	}
 
-	/* 6. Holdtime 2 s: gone from control and the worker within 3.5 s. */
+	/* 6. Holdtime 2 s: gone from control and the worker within 4 s. */
 	{
 		struct reg r = {.outer = IP4(8, 8, 8, 8), .claimed = IP4(8, 8, 8, 8),
 				.proto = IP4(192, 168, 1, 8), .flags = NHRP_FLAG_REG_U | NHRP_FLAG_NAT,
@@ -453,11 +455,11 @@ int main(int argc, char **argv)
 			     reg_exchange(&ctl, &r, &rep) && rep.cies[0].code == 0 &&
 				     rep.cies[0].holdtime == 2);
 		inproc_check("... and reaches the worker",
-			     inproc_run_until(&ctl, inproc_synced, 1000) &&
+			     inproc_run_until(&ctl, inproc_synced, 3000) &&
 				     rte_hash_lookup(ctl.workers[0]->peers->by_tunnel, &a) >= 0);
 		t0 = rte_rdtsc();
-		inproc_check("it disappears from control and the worker replica within 3.5 s",
-			     inproc_run_until(&ctl, peer_gone, 3500));
+		inproc_check("it disappears from control and the worker replica within 4 s",
+			     inproc_run_until(&ctl, peer_gone, 4000));
 		snprintf(what, sizeof(what), "... not before its holdtime (%.2f s after the reply)",
 			 (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz());
 		inproc_check(what, (rte_rdtsc() - t0) > rte_get_tsc_hz() * 19 / 10);
@@ -501,7 +503,7 @@ int main(int argc, char **argv)
 		r.hopcnt = 0xFF; /* hop count 0 */
 		len = build_reg(&r, NHRP_OP_REGISTRATION_REQUEST, pkt, sizeof(pkt));
 		inproc_check("hop count 0: an Error Indication to the sender",
-			     exchange(&ctl, r.outer, pkt, len, 2000) &&
+			     exchange(&ctl, r.outer, pkt, len, 5000) &&
 				     nhrp_parse(g.buf, g.len, NULL, &rep) == 0 &&
 				     rep.op == NHRP_OP_ERROR_INDICATION && g.nhrp_dst == r.outer);
 		before = ctl.drops[HUB_DROP_NHRP_MALFORMED];
@@ -542,17 +544,17 @@ int main(int argc, char **argv)
 		r.outer = IP4(5, 5, 5, 6);
 		len = build_reg(&r, NHRP_OP_PURGE_REQUEST, pkt, sizeof(pkt));
 		inproc_check("a Purge from another NBMA address is answered but removes nothing",
-			     exchange(&ctl, r.outer, pkt, len, 2000) && ctl_peer_find(&ctl, a) != NULL);
+			     exchange(&ctl, r.outer, pkt, len, 5000) && ctl_peer_find(&ctl, a) != NULL);
 		r.outer = IP4(5, 5, 5, 5);
 		len = build_reg(&r, NHRP_OP_PURGE_REQUEST, pkt, sizeof(pkt));
 		inproc_check("its own Purge Request gets a Purge Reply",
-			     exchange(&ctl, r.outer, pkt, len, 2000) &&
+			     exchange(&ctl, r.outer, pkt, len, 5000) &&
 				     nhrp_parse(g.buf, g.len, NULL, &rep) == 0 &&
 				     rep.op == NHRP_OP_PURGE_REPLY && rep.request_id == 0x501 &&
 				     g.nhrp_dst == r.outer);
 		inproc_check("... and the binding is removed, from the worker too",
 			     ctl_peer_find(&ctl, a) == NULL &&
-				     inproc_run_until(&ctl, inproc_synced, 1000) &&
+				     inproc_run_until(&ctl, inproc_synced, 3000) &&
 				     rte_hash_lookup(ctl.workers[0]->peers->by_tunnel, &a) < 0);
 	}
 
