@@ -18,6 +18,8 @@
 
 #include "control/cli_priv.h"
 #include "control/ctl_peer.h"
+#include "control/nhrp_server.h"
+#include "lib/nhrp_codec.h"
 
 #define SCAN_PER_STEP 16384 /* slots looked at per walk step: ~0.1 ms */
 
@@ -383,6 +385,101 @@ static void cmd_show_ip_nhrp(struct cli_sess *s, const struct cli_args *a, uint3
 	cli_walk_start(s, &w);
 }
 
+/* --- show ip nhrp traffic ------------------------------------------------------------- */
+
+/* IOS's names and layout: three op codes per line. */
+static const char *const op_title[NHRP_OP_MAX + 1] = {
+	[NHRP_OP_RESOLUTION_REQUEST] = "Resolution Request",
+	[NHRP_OP_RESOLUTION_REPLY] = "Resolution Reply",
+	[NHRP_OP_REGISTRATION_REQUEST] = "Registration Request",
+	[NHRP_OP_REGISTRATION_REPLY] = "Registration Reply",
+	[NHRP_OP_PURGE_REQUEST] = "Purge Request",
+	[NHRP_OP_PURGE_REPLY] = "Purge Reply",
+	[NHRP_OP_ERROR_INDICATION] = "Error Indication",
+	[NHRP_OP_TRAFFIC_INDICATION] = "Traffic Indication",
+};
+
+static void traffic_item(struct cli_sess *s, unsigned int *n, uint64_t v, const char *title)
+{
+	cli_printf(s, "%s%" PRIu64 " %s", *n == 0 ? "         " : *n % 3 == 0 ? "\n         " : "  ",
+		   v, title);
+	(*n)++;
+}
+
+static void traffic_block(struct cli_sess *s, const char *what, const uint64_t *c, bool unparsed)
+{
+	uint64_t total = 0;
+	unsigned int op, n = 0;
+
+	for (op = 0; op <= NHRP_OP_MAX; op++)
+		total += c[op];
+	cli_printf(s, "   %s: Total %" PRIu64 "\n", what, total);
+	for (op = NHRP_OP_MIN; op <= NHRP_OP_MAX; op++)
+		traffic_item(s, &n, c[op], op_title[op]);
+	if (unparsed)
+		traffic_item(s, &n, c[0], "Unparsed");
+	cli_printf(s, "\n");
+}
+
+static void traffic_json(struct cli_sess *s, const char *key, const uint64_t *c, bool unparsed)
+{
+	uint64_t total = 0;
+	unsigned int op;
+
+	cli_printf(s, "\"%s\":{", key);
+	for (op = NHRP_OP_MIN; op <= NHRP_OP_MAX; op++) {
+		cli_printf(s, "\"%s\":%" PRIu64 ",", nhrp_op_name(op), c[op]);
+		total += c[op];
+	}
+	if (unparsed)
+		cli_printf(s, "\"unparsed\":%" PRIu64 ",", c[0]);
+	cli_printf(s, "\"total\":%" PRIu64 "}", total + c[0]);
+}
+
+static void cmd_show_ip_nhrp_traffic(struct cli_sess *s, const struct cli_args *a,
+				     uint32_t flags)
+{
+	struct nhrp_stats st;
+	unsigned int r, shown = 0;
+
+	(void)a;
+	if (cli_nhrp_stats(s, &st) < 0) {
+		cli_error(s, "The NHRP server is not running");
+		return;
+	}
+	if (flags & CLI_F_JSON) {
+		cli_printf(s, "{");
+		traffic_json(s, "sent", st.tx, false);
+		cli_printf(s, ",");
+		traffic_json(s, "received", st.rx, true);
+		cli_printf(s, ",");
+		traffic_json(s, "dropped", st.rx_drop, true);
+		cli_printf(s, ",\"reasons\":{");
+		for (r = 0; r < NHRP_STAT_MAX; r++)
+			cli_printf(s, "%s\"%s\":%" PRIu64, r > 0 ? "," : "", nhrp_stat_reason_name(r),
+				   st.reason[r]);
+		cli_printf(s, "},\"bindings\":{\"registered\":%" PRIu64 ",\"refreshed\":%" PRIu64
+			   ",\"expired\":%" PRIu64 ",\"purged\":%" PRIu64 "}}\n",
+			   st.registered, st.refreshed, st.expired, st.purged);
+		return;
+	}
+	cli_printf(s, "All tunnels (counted since the last clear counters):\n");
+	traffic_block(s, "Sent", st.tx, false);
+	traffic_block(s, "Rcvd", st.rx, true);
+	traffic_block(s, "Dropped or refused", st.rx_drop, true);
+	cli_printf(s, "   Reasons:");
+	for (r = 0; r < NHRP_STAT_MAX; r++) {
+		if (st.reason[r] == 0)
+			continue;
+		cli_printf(s, "%s %s %" PRIu64, shown++ > 0 ? "," : "", nhrp_stat_reason_name(r),
+			   st.reason[r]);
+	}
+	cli_printf(s, "%s\n", shown == 0 ? " none" : "");
+	cli_printf(s, "   Bindings: %" PRIu64 " registered, %" PRIu64 " refreshed, %" PRIu64
+		   " expired, %" PRIu64 " purged\n", st.registered, st.refreshed, st.expired,
+		   st.purged);
+}
+
 /* --- changes -------------------------------------------------------------------------- */
 
 #define MAP_F_NBMA (CLI_F_USER << 1) /* "no ip nhrp map A B": B must match */
@@ -523,6 +620,8 @@ const struct cli_cmd cli_nhrp_cmds[] = {
 	 cmd_show_ip_nhrp, NHRP_F_ADDR | CLI_C_JSON},
 	{"show ip nhrp A.B.C.D detail", "The NHRP cache entry of one tunnel address, in detail",
 	 cmd_show_ip_nhrp, NHRP_F_ADDR | CLI_F_DETAIL | CLI_C_JSON},
+	{"show ip nhrp traffic", "NHRP messages sent, received and dropped, by op code",
+	 cmd_show_ip_nhrp_traffic, CLI_C_JSON},
 	{"ip nhrp map A.B.C.D A.B.C.D", "Map a tunnel address to an NBMA address (static)",
 	 cmd_ip_nhrp_map, 0},
 	{"no ip nhrp map A.B.C.D", "Remove a static NHRP mapping", cmd_no_ip_nhrp_map, CLI_F_NO},

@@ -120,6 +120,11 @@ struct cli_sess_info {
 };
 void cli_sess_info(const struct cli_sess *s, struct cli_sess_info *info);
 
+/* The NHRP server's counters since the last clear counters (cli_system.c); -ENOENT when
+ * the server is not running. */
+struct nhrp_stats;
+int cli_nhrp_stats(struct cli_sess *s, struct nhrp_stats *out);
+
 /* Peers per tunnel and type (enum ctl_peer_type), counted in walk steps (cli_nhrp.c):
  * call with w->pos at 0 until it returns false. */
 struct cli_peer_counts {

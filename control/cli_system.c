@@ -23,6 +23,7 @@
 #include "control/ctl_fib.h"
 #include "control/ctl_peer.h"
 #include "control/ctl_stats.h"
+#include "control/nhrp_server.h"
 
 /* Counters of one port, as the hub and the PMD count them. */
 struct port_ctr {
@@ -41,6 +42,7 @@ struct cli_baseline {
 	struct port_ctr port[CFG_MAX_PORTS];
 	struct worker_ctr worker[CTL_MAX_WORKERS];
 	uint64_t drops_w[HUB_DROP_MAX], drops_c[HUB_DROP_MAX];
+	struct nhrp_stats nhrp;
 	/* show port stats rates: the previous sample */
 	uint64_t rate_tsc[CFG_MAX_PORTS];
 	uint64_t rate_rx[CFG_MAX_PORTS], rate_tx[CFG_MAX_PORTS];
@@ -187,7 +189,28 @@ static void cmd_clear_counters(struct cli_sess *s, const struct cli_args *a, uin
 	for (i = 0; i < ctl->n_workers; i++)
 		worker_now(ctl, i, &b->worker[i]);
 	drops_now(ctl, b->drops_w, b->drops_c);
+	if (nhrp_server_stats(ctl) != NULL)
+		b->nhrp = *nhrp_server_stats(ctl);
 	b->tsc = rte_rdtsc();
+}
+
+int cli_nhrp_stats(struct cli_sess *s, struct nhrp_stats *out)
+{
+	const struct nhrp_stats *now = nhrp_server_stats(cli_ctl(s));
+	const struct cli_baseline *b = baseline(s);
+	uint64_t *v = (uint64_t *)out;
+	const uint64_t *base;
+	size_t k;
+
+	if (now == NULL)
+		return -ENOENT;
+	*out = *now;
+	if (b == NULL || b->tsc == 0)
+		return 0;
+	base = (const uint64_t *)&b->nhrp;
+	for (k = 0; k < sizeof(*out) / sizeof(uint64_t); k++)
+		v[k] = sub(v[k], base[k]);
+	return 0;
 }
 
 /* --- show interfaces ------------------------------------------------------------------ */

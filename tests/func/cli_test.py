@@ -10,6 +10,7 @@ import os
 import random
 import re
 import socket
+import struct
 import sys
 import threading
 import time
@@ -59,6 +60,9 @@ GOLDEN = [
     ("show ip nhrp 192.168.1.2", False),
     ("show ip nhrp 192.168.1.3 detail", False),
     ("show ip nhrp 192.168.1.77", False),
+    ("show ip nhrp 192.168.1.4 detail", False),
+    ("show ip nhrp traffic", True),
+    ("show ip cef 192.168.1.4", False),
     ("show ip route", False),
     ("show ip route 10.2.0.5", False),
     ("show ip route 8.8.8.8", False),
@@ -110,6 +114,7 @@ PREFIXES = [
 JSON_CMDS = [
     "show dmvpn json", "show dmvpn detail json", "show ip nhrp json", "show ip nhrp detail json",
     "show ip nhrp 192.168.1.2 json", "show ip nhrp 192.168.1.2 detail json",
+    "show ip nhrp traffic json",
     "show ip route json", "show ip route 10.2.0.5 json", "show ip cef 10.2.0.5 json",
     "show ip cef 10.9.0.1 json", "show arp json", "show interfaces json",
     "show port stats json", "show port stats all json", "show port stats 0 json",
@@ -164,9 +169,9 @@ def test_json(s):
     d = docs.get("show dmvpn json")
     if d:
         t0 = d["tunnels"][0]
-        check("dmvpn json: Tunnel0 has 3 entries (2 static, 1 incomplete)",
-              t0["name"] == "Tunnel0" and t0["nhrp_peers"] == 3 and
-              [p["attributes"] for p in t0["peers"]] == ["S", "S", "I"], t0)
+        check("dmvpn json: Tunnel0 has 4 entries (2 static, 1 incomplete, 1 dynamic)",
+              t0["name"] == "Tunnel0" and t0["nhrp_peers"] == 4 and
+              [p["attributes"] for p in t0["peers"]] == ["S", "S", "I", "D"], t0)
         check("dmvpn json: peer 192.168.1.2 -> 1.1.1.2, up, static",
               any(p["tunnel"] == "192.168.1.2" and p["nbma"] == "1.1.1.2" and p["state"] == "up"
                   for p in t0["peers"]), t0["peers"])
@@ -288,9 +293,17 @@ def test_runtime(s):
           or "10.50.0.0" not in s.cmd("show ip route"))
     check("no ip route: the incomplete entry goes with its last route",
           "192.168.1.50" not in s.cmd("show dmvpn"))
+    e = json.loads(s.cmd("show ip nhrp 192.168.1.4 json"))["entries"][0]
+    check("the dynamic entry counts down from its holdtime (600 s)",
+          e["type"] == "dynamic" and 590 <= e["expires_s"] <= 600 and "registered" in e["flags"]
+          and "unique" in e["flags"], e)
+    out = s.cmd("no ip nhrp map 192.168.1.4")
+    check("no ip nhrp map refuses a dynamic entry", out.startswith("% 192.168.1.4 is a dynamic"),
+          out)
     out = s.cmd("clear ip nhrp")
-    check("clear ip nhrp with no dynamic entry leaves the static ones",
-          out == "" and "192.168.1.2" in s.cmd("show dmvpn"), out)
+    d = s.cmd("show dmvpn")
+    check("clear ip nhrp removes the dynamic entry and leaves the static ones",
+          out == "" and "192.168.1.4" not in d and "192.168.1.2" in d, d)
 
 
 def test_negotiation(port):
@@ -667,13 +680,51 @@ def password_tests(port, pw):
           repr(data))
 
 
+def ip_csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def send_registration(iface, nbma, proto, hub_nbma, hub_proto, holdtime, key):
+    """One NHRP Registration Request (RFC 2332 5.2.3) as an FRR spoke sends it: U flag,
+    one CIE with prefix 32 and no addresses, an End extension; in GRE with a key, on a
+    raw socket of the peer namespace (its kernel has no GRE)."""
+    a = socket.inet_aton
+    cie = struct.pack("!BBHHHBBBB", 0, 32, 0, 1400, holdtime, 0, 0, 0, 0)
+    mand = struct.pack("!BBHI", 4, 4, 0x8000, 0x1234) + a(nbma) + a(proto) + a(hub_proto) + cie
+    ext = struct.pack("!HH", 0x8000, 0)
+    total = 20 + len(mand) + len(ext)
+    hdr = struct.pack("!HH5sBHHHBBBB", 1, 0x0800, b"\0" * 5, 1, total, 0, 20 + len(mand), 1, 3,
+                      4, 0)
+    nhrp = bytearray(hdr + mand + ext)
+    nhrp[12:14] = struct.pack("!H", ip_csum(bytes(nhrp)))
+    gre = struct.pack("!HHI", 0x2000, 0x2001, key)
+    ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(gre) + len(nhrp), 1, 0, 64, 47,
+                               0, a(nbma), a(hub_nbma)))
+    ip[10:12] = struct.pack("!H", ip_csum(bytes(ip)))
+    eth = bytes.fromhex("020000000101" "020000000102" "0800")
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((iface, 0))
+    s.send(eth + bytes(ip) + gre + bytes(nhrp))
+    s.close()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, default=2323)
     ap.add_argument("--golden", default="tests/func/cli_golden")
     ap.add_argument("--log")
     ap.add_argument("--password-tests")
+    ap.add_argument("--register", nargs=2, metavar=("IFACE", "NBMA/PROTO"))
     a = ap.parse_args()
+    if a.register:
+        nbma, proto = a.register[1].split("/")
+        send_registration(a.register[0], nbma, proto, "1.1.1.1", "192.168.1.1", 600, 42)
+        sys.exit(0)
     if a.password_tests:
         password_tests(a.port, a.password_tests)
         sys.exit(0 if all(RESULTS) else 1)
@@ -682,15 +733,30 @@ def main():
     test_negotiation(a.port)
     test_real_telnet(a.port)
     s = Session(port=a.port, timeout=20)
-    # The hub resolves its spokes and LAN gateway first: the views should show them.
+    # The spoke 192.168.1.4 (NBMA 1.1.1.4) registered before this script started.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        peers = json.loads(s.cmd("show dmvpn json"))["tunnels"][0]["peers"]
+        if any(p["type"] == "dynamic" for p in peers):
+            break
+        time.sleep(0.3)
+    check("a spoke's Registration Request makes a dynamic entry",
+          any(p["tunnel"] == "192.168.1.4" and p["nbma"] == "1.1.1.4" and p["attributes"] == "D"
+              for p in peers), peers)
+    tr = json.loads(s.cmd("show ip nhrp traffic json"))
+    check("show ip nhrp traffic counts the registration and its reply",
+          tr["received"]["registration-request"] == 1 and tr["sent"]["registration-reply"] == 1
+          and tr["bindings"]["registered"] == 1, tr)
+    # The hub resolves its spokes and LAN gateway: the views should show them resolved.
+    want = ("1.1.1.2", "1.1.1.3", "1.1.1.4", "10.0.0.254")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         st = {e["address"]: e["state"] for e in json.loads(s.cmd("show arp json"))["entries"]}
-        if all(st.get(x) == "reachable" for x in ("1.1.1.2", "1.1.1.3", "10.0.0.254")):
+        if all(st.get(x) == "reachable" for x in want):
             break
         time.sleep(0.3)
-    check("the spokes' NBMA addresses and the LAN gateway resolve", all(
-        st.get(x) == "reachable" for x in ("1.1.1.2", "1.1.1.3", "10.0.0.254")), st)
+    check("the spokes' NBMA addresses and the LAN gateway resolve",
+          all(st.get(x) == "reachable" for x in want), st)
     test_goldens(s, a.golden, update)
     test_json(s)
     test_errors(s)

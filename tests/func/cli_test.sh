@@ -53,6 +53,7 @@ ip -n "$NS_HUB" link set nbma0 up
 ip -n "$NS_HUB" link set lan0 up
 ip -n "$NS_PEER" addr add 1.1.1.2/24 dev peer0
 ip -n "$NS_PEER" addr add 1.1.1.3/24 dev peer0
+ip -n "$NS_PEER" addr add 1.1.1.4/24 dev peer0
 ip -n "$NS_PEER" addr add 10.0.0.254/24 dev peerlan0
 ip -n "$NS_PEER" link set peer0 up
 ip -n "$NS_PEER" link set peerlan0 up
@@ -95,6 +96,9 @@ else
 	t_fail "hub starts"; cat "$DIR/hub.log"; t_done; exit 1
 fi
 t_check "the CLI listens on 127.0.0.1:2323" grep -q "CLI on 127.0.0.1:2323" "$DIR/hub.log"
+# A spoke registers (192.168.1.4 at 1.1.1.4): the views then show a dynamic entry too.
+t_check "a Registration Request is sent from the peer namespace" \
+	ip netns exec "$NS_PEER" "$PY" tests/func/cli_test.py --register peer0 1.1.1.4/192.168.1.4
 
 # The checks of the Python driver, one "ok"/"FAIL" line each, counted here.
 ip netns exec "$NS_HUB" timeout -s KILL 400 "$PY" tests/func/cli_test.py --port 2323 \
