@@ -43,6 +43,7 @@ struct cli_cmdset;
 struct cli_sess;
 struct cli_baseline;
 struct cli_runcfg;
+struct cli_telemetry;
 
 /* The socket side of a session slot. */
 struct cli_conn {
@@ -68,6 +69,7 @@ struct cli_server {
 	struct cli_stats stats;
 	struct cli_baseline *baseline;	/* clear counters (cli_system.c) */
 	struct cli_runcfg *runcfg;	/* runtime configuration changes (cli_runcfg.c) */
+	struct cli_telemetry *tel;	/* telemetry snapshots (cli_telemetry.c) */
 };
 
 /* The command set (cli_cmd.c). */
@@ -132,6 +134,12 @@ struct cli_peer_counts {
 	uint32_t total[CFG_MAX_TUNNELS];
 };
 bool cli_peer_count_step(struct hub_ctl *ctl, struct cli_walk *w, struct cli_peer_counts *c);
+
+/* rte_telemetry views (cli_telemetry.c): registered at init, fed a snapshot from the
+ * poll, answering "not running" after stop. */
+int cli_telemetry_init(struct cli_server *srv);
+unsigned int cli_telemetry_poll(struct cli_server *srv, uint64_t now);
+void cli_telemetry_stop(struct cli_server *srv);
 
 /* Runtime configuration changes kept for show running-config (cli_runcfg.c). */
 int cli_runcfg_map(struct cli_server *srv, unsigned int tunnel, uint32_t tunnel_addr,

@@ -36,18 +36,27 @@
 #define STOP_NOTICE "\r\n% The hub is stopping\r\n"
 #define FULL_NOTICE "% Too many CLI sessions, try again later\r\n"
 
+static void listener_close(struct cli_server *srv);
+
 static void server_free(struct cli_server *srv)
+{
+	listener_close(srv);
+	if (srv->cl != NULL)
+		cmdline_free(srv->cl);
+	cli_cmdset_free(srv->cmds);
+	cli_runcfg_free(srv);
+	cli_telemetry_stop(srv);
+	free(srv->baseline);
+	free(srv);
+}
+
+static void listener_close(struct cli_server *srv)
 {
 	if (srv->listen_fd >= 0)
 		close(srv->listen_fd);
 	if (srv->ep_fd >= 0)
 		close(srv->ep_fd);
-	if (srv->cl != NULL)
-		cmdline_free(srv->cl);
-	cli_cmdset_free(srv->cmds);
-	cli_runcfg_free(srv);
-	free(srv->baseline);
-	free(srv);
+	srv->listen_fd = srv->ep_fd = -1;
 }
 
 static int listener_open(struct cli_server *srv, const struct hub_cfg *cfg)
@@ -83,34 +92,35 @@ int cli_server_init(struct hub_ctl *ctl)
 
 	ctl->cli = NULL;
 	inet_ntop(AF_INET, &cfg->cli_listen, addr, sizeof(addr));
-	if (cfg->cli_port == 0) {
-		HUB_LOG(INFO, cli, "CLI off (cli.port = 0)");
-		return 0;
-	}
 	srv = calloc(1, sizeof(*srv));
 	if (srv == NULL)
 		return -ENOMEM;
 	srv->ctl = ctl;
 	srv->listen_fd = srv->ep_fd = -1;
-	srv->cmds = cli_cmdset_build();
-	if (srv->cmds == NULL) {
-		rc = -rte_errno;
+	/* The telemetry views serve even when the telnet port is off. */
+	rc = cli_telemetry_init(srv);
+	if (rc < 0) {
 		server_free(srv);
 		return rc;
 	}
-	srv->cl = cmdline_new(cli_cmdset_ctx(srv->cmds), CLI_PROMPT, -1, -1);
-	if (srv->cl == NULL) {
-		server_free(srv);
-		return -ENOMEM;
+	ctl->cli = srv;
+	if (cfg->cli_port == 0) {
+		HUB_LOG(INFO, cli, "CLI off (cli.port = 0)");
+		return 0;
 	}
+	srv->cmds = cli_cmdset_build();
+	if (srv->cmds == NULL)
+		return -rte_errno;
+	srv->cl = cmdline_new(cli_cmdset_ctx(srv->cmds), CLI_PROMPT, -1, -1);
+	if (srv->cl == NULL)
+		return -ENOMEM;
 	rc = listener_open(srv, cfg);
 	if (rc < 0) {
 		HUB_LOG(ERR, cli, "cannot listen on %s:%u: %s; the hub runs without its CLI", addr,
 			cfg->cli_port, strerror(-rc));
-		server_free(srv);
+		listener_close(srv);
 		return 0;
 	}
-	ctl->cli = srv;
 	HUB_LOG(INFO, cli, "CLI on %s:%u (telnet)%s", addr, cfg->cli_port,
 		cfg->cli_password[0] != '\0' ? ", password required" : "");
 	return 0;
@@ -148,7 +158,8 @@ void cli_server_stop(struct hub_ctl *ctl)
 		}
 		sess_close(srv, i, "hub stopping");
 	}
-	HUB_LOG(INFO, cli,
+	if (srv->listen_fd >= 0)
+		HUB_LOG(INFO, cli,
 		"CLI stopped: %" PRIu64 " sessions, %" PRIu64 " commands, %" PRIu64 " errors, %" PRIu64
 		" refused (full), %" PRIu64 " idle, %" PRIu64 " overflow, %" PRIu64 " bad passwords",
 		srv->stats.accepted, srv->stats.commands, srv->stats.errors,
@@ -339,6 +350,9 @@ unsigned int cli_server_poll(struct hub_ctl *ctl)
 		return 0;
 	srv->next_poll = now + hz / 1000;
 	srv->busy = false;
+	work += cli_telemetry_poll(srv, now);
+	if (srv->listen_fd < 0)
+		return work; /* telemetry only: the telnet port is off */
 
 	n = epoll_wait(srv->ep_fd, ev, EVENTS_PER_POLL, 0);
 	for (i = 0; n > 0 && i < (unsigned int)n; i++) {

@@ -51,7 +51,7 @@ struct hub_ctl {
 	struct ctl_peer_table *peers;		/* the master peer table */
 	struct ctl_lan *lan;			/* LAN next hops */
 	struct nhrp_server *nhrp;		/* the NHRP server (control/nhrp_server.h) */
-	struct cli_server *cli;			/* the telnet CLI; NULL when off */
+	struct cli_server *cli;			/* the telnet CLI and telemetry views */
 	uint64_t start_tsc;
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
 	uint64_t nhrp_rx;			/* NHRP packets punted to control */

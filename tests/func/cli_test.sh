@@ -113,6 +113,34 @@ while IFS= read -r line; do
 done < "$DIR/py.out"
 t_check "the Python driver ran to its end (rc=$rc)" [ "$rc" -eq 0 -o "$rc" -eq 1 ]
 
+# rte_telemetry: the same data for dpdk-telemetry.py. The first question starts fresh
+# snapshots (about one a second while someone asks); the second reads a fresh one.
+TEL="$PY /usr/bin/dpdk-telemetry.py -f $PREFIX"
+if [ -x /usr/bin/dpdk-telemetry.py ]; then
+	echo /dmvpn/peers | $TEL > /dev/null 2>&1
+	sleep 1.5
+	printf '/dmvpn/peers\n/dmvpn/stats\n/dmvpn/nhrp\n' | $TEL > "$DIR/tel.out" 2>&1
+	t_check "telemetry /dmvpn/peers: fresh, counts and the static peers" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+p = r[0]["/dmvpn/peers"]
+i = p["tunnel"].index("192.168.1.2")
+sys.exit(not (p["static"] >= 2 and p["total"] == p["listed"] and p["nbma"][i] == "1.1.1.2"
+              and p["type"][i] == "static" and p["snapshot_age_ms"] < 1500))' "$DIR/tel.out"
+	t_check "telemetry /dmvpn/stats: packets and every drop reason" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+s = r[1]["/dmvpn/stats"]
+sys.exit(not (s["rx"] > 0 and "drop_ipv4_bad_checksum" in s))' "$DIR/tel.out"
+	t_check "telemetry /dmvpn/nhrp: the spoke's registration was counted" "$PY" -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+n = r[2]["/dmvpn/nhrp"]
+sys.exit(not (n["rx_registration_request"] == 1 and n["tx_registration_reply"] == 1))' "$DIR/tel.out"
+else
+	echo "  (no /usr/bin/dpdk-telemetry.py: telemetry checks skipped)"
+fi
+
 # A second hub on net_null: password prompt and idle timeout (a non-loopback listen
 # address needs a password).
 cat > "$DIR/pw.conf" <<CONF
