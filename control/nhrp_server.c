@@ -6,23 +6,19 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include <rte_ether.h>
-#include <rte_ip.h>
-#include <rte_mbuf.h>
+#include <rte_byteorder.h>
 #include <rte_errno.h>
+#include <rte_mbuf.h>
 #include <rte_timer.h>
 
-#include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
-#include "control/ctl_underlay.h"
 #include "control/nhrp_priv.h"
 #include "control/nhrp_server.h"
 #include "lib/hub_log.h"
 #include "lib/nhrp_mbuf.h"
-#include "lib/outer_hdr.h"
 
 /* How much of a packet in error an Error Indication quotes. */
 #define EI_PAYLOAD_MAX 512
@@ -53,41 +49,6 @@ bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr)
 	return addr != 0 && addr != t->hub_proto && (addr & t->mask) == (t->hub_proto & t->mask);
 }
 
-/* Send m (data at the NHRP header) inside GRE to an NBMA address that need not be a peer:
- * a refused registration or an Error Indication still reaches its sender. */
-static int send_nbma(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst,
-		     struct rte_mbuf *m)
-{
-	struct rte_ether_addr none = {0};
-	struct rte_ipv4_hdr *ip;
-	struct underlay_nh nh;
-	rte_be16_t *gre;
-	uint16_t len;
-	uint8_t *hdr;
-
-	if (ctl_underlay_lookup(ctl, dst, &nh) < 0) {
-		ctl->drops[HUB_DROP_NO_ROUTE]++;
-		rte_pktmbuf_free(m);
-		return -ENETUNREACH;
-	}
-	len = OUTER_HDR_GRE_OFF + (t->cfg->has_key ? 8 : 4);
-	hdr = (uint8_t *)rte_pktmbuf_prepend(m, len);
-	if (hdr == NULL) {
-		ctl->drops[HUB_DROP_NO_HEADROOM]++;
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
-	}
-	outer_hdr_build(hdr, len, &none, &none, ctl->ports[nh.port_idx].cfg->address.addr, dst,
-			t->cfg->has_key, t->cfg->key);
-	ip = (struct rte_ipv4_hdr *)(hdr + OUTER_HDR_IP_OFF);
-	ip->total_length = rte_cpu_to_be_16((uint16_t)(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN));
-	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	gre = (rte_be16_t *)(hdr + OUTER_HDR_GRE_OFF);
-	gre[1] = rte_cpu_to_be_16(NHRP_GRE_PROTO);
-	return ctl_neigh_output(ctl, nh.port_idx, nh.nexthop, m);
-}
-
 int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
 	      const struct nhrp_build_msg *msg)
 {
@@ -107,8 +68,10 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 		rte_pktmbuf_free(m);
 		return rc;
 	}
+	/* Not a peer (a refused registration, an Error Indication): straight to the NBMA
+	 * address the packet came from, with the tunnel's GRE header. */
 	rc = slot >= 0 ? ctl_peer_send(ctl, (uint32_t)slot, m, NHRP_GRE_PROTO)
-		       : send_nbma(ctl, t, dst, m);
+		       : ctl_gre_send(ctl, t->idx, dst, m, NHRP_GRE_PROTO);
 	if (rc < 0) {
 		st->reason[NHRP_STAT_SEND_FAILED]++;
 		return rc;
