@@ -66,6 +66,7 @@ struct cli_server {
 	uint64_t next_poll;		/* TSC: next epoll_wait when nothing is queued */
 	uint64_t next_timers;		/* TSC: next idle-timeout scan */
 	bool busy;			/* a session has queued work: poll again at once */
+	uint64_t accept_warn_tsc;	/* TSC before which accept() errors are not logged */
 	struct cli_stats stats;
 	struct cli_baseline *baseline;	/* clear counters (cli_system.c) */
 	struct cli_runcfg *runcfg;	/* runtime configuration changes (cli_runcfg.c) */

@@ -152,19 +152,19 @@ void cli_server_stop(struct hub_ctl *ctl)
 	for (i = 0; i < CLI_MAX_SESSIONS; i++) {
 		if (srv->sess[i] == NULL)
 			continue;
-		if (send(srv->conn[i].fd, STOP_NOTICE, strlen(STOP_NOTICE),
-			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			/* best effort: the session is closed either way */
-		}
+		/* Best effort: the session is closed either way. */
+		(void)send(srv->conn[i].fd, STOP_NOTICE, strlen(STOP_NOTICE),
+			   MSG_NOSIGNAL | MSG_DONTWAIT);
 		sess_close(srv, i, "hub stopping");
 	}
 	if (srv->listen_fd >= 0)
 		HUB_LOG(INFO, cli,
-		"CLI stopped: %" PRIu64 " sessions, %" PRIu64 " commands, %" PRIu64 " errors, %" PRIu64
-		" refused (full), %" PRIu64 " idle, %" PRIu64 " overflow, %" PRIu64 " bad passwords",
-		srv->stats.accepted, srv->stats.commands, srv->stats.errors,
-		srv->stats.refused_full, srv->stats.closed_idle, srv->stats.closed_overflow,
-		srv->stats.auth_failed);
+			"CLI stopped: %" PRIu64 " sessions, %" PRIu64 " commands, %" PRIu64
+			" errors, %" PRIu64 " refused (full), %" PRIu64 " idle, %" PRIu64
+			" overflow, %" PRIu64 " bad passwords",
+			srv->stats.accepted, srv->stats.commands, srv->stats.errors,
+			srv->stats.refused_full, srv->stats.closed_idle, srv->stats.closed_overflow,
+			srv->stats.auth_failed);
 	server_free(srv);
 	ctl->cli = NULL;
 }
@@ -191,18 +191,22 @@ static unsigned int accept_some(struct cli_server *srv)
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
+			uint64_t now = rte_rdtsc();
+
+			/* Out of descriptors, the listener stays readable: say so once a minute,
+			 * not every poll. */
 			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-			    errno != ECONNABORTED)
+			    errno != ECONNABORTED && now >= srv->accept_warn_tsc) {
 				HUB_LOG(WARNING, cli, "accept: %s", strerror(errno));
+				srv->accept_warn_tsc = now + 60 * rte_get_tsc_hz();
+			}
 			break;
 		}
 		work++;
 		peer_name(&sa, peer, sizeof(peer));
 		if (srv->n_sess >= CLI_MAX_SESSIONS) {
 			srv->stats.refused_full++;
-			if (send(fd, FULL_NOTICE, strlen(FULL_NOTICE), MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-				/* best effort */
-			}
+			(void)send(fd, FULL_NOTICE, strlen(FULL_NOTICE), MSG_NOSIGNAL | MSG_DONTWAIT);
 			close(fd);
 			HUB_LOG(WARNING, cli, "connection from %s refused: %u sessions open", peer,
 				srv->n_sess);

@@ -32,6 +32,9 @@
 #include "control/cli_telnet.h"
 #include "lib/hub_log.h"
 
+/* History we keep (see history_add()): about 50 commands. */
+#define CLI_HIST_BYTES 2048
+
 enum sess_state {
 	SESS_LOGIN = 0, /* waiting for the password */
 	SESS_CMD,	/* at the prompt or running a command */
@@ -62,8 +65,9 @@ struct cli_sess {
 	bool line_long;			/* a byte was refused: the line is over CLI_LINE_MAX */
 	uint8_t esc;			/* enum esc_state: mirrors rdline's vt100 parser */
 	uint8_t esc_len;
-	char last_line[CLI_LINE_MAX + 1]; /* the last line put in the history */
-	uint32_t hist_bytes;		/* bytes the history ring holds (lines + NULs) */
+	char hist[CLI_HIST_BYTES];	/* our copy of the history: lines, NUL-ended, oldest first */
+	uint32_t hist_len;
+	bool navigated;			/* history keys used on this line: rdline saved it */
 
 	/* Login. */
 	char pw[CFG_PASSWORD_MAX];
@@ -447,61 +451,64 @@ static void esc_track(struct cli_sess *s, uint8_t c)
  * rdline keeps the history in a ring (8 KiB) and realigns it with cirbuf_align_left(),
  * which shifts the whole ring one byte at a time: once the ring has wrapped, every history
  * lookup (up arrow, ^P) costs milliseconds of the control lcore. So the ring is never
- * allowed to wrap: past CLI_HIST_BYTES it is rebuilt from its newest lines, which puts its
- * start back at 0, where realigning is free. The previous line is remembered here to skip
- * repeats without a lookup.
+ * allowed to wrap: we keep our own copy of the history (CLI_HIST_BYTES), and when it is
+ * full we drop its older half and reload the ring from it, which puts the ring's start
+ * back at 0, where realigning is free.
+ *
+ * When history navigation starts, rdline saves the line being edited as the newest item
+ * and drops it on Enter, but not when the line is abandoned (^C, or a line we refuse
+ * before rdline sees it): the next up arrow would show that leftover first. Those cases
+ * reload the ring from our copy, which never had it.
  */
-#define CLI_HIST_BYTES 2048
-
-static void history_trim(struct cli_sess *s)
+static void history_reload(struct cli_sess *s)
 {
-	char *keep = malloc(CLI_HIST_BYTES / 2);
-	size_t used = 0;
-	unsigned int n = 0, i;
-	const char *item;
+	uint32_t off = 0;
 
-	if (keep == NULL) {
-		rdline_clear_history(s->rdl);
-		s->hist_bytes = 0;
-		return;
-	}
-	/* Item 0 is the newest: keep the newest lines that fill half the budget. */
-	while ((item = rdline_get_history_item(s->rdl, n)) != NULL &&
-	       used + strlen(item) + 1 <= CLI_HIST_BYTES / 2) {
-		memcpy(keep + used, item, strlen(item) + 1);
-		used += strlen(item) + 1;
-		n++;
-	}
 	rdline_clear_history(s->rdl);
-	s->hist_bytes = 0;
-	/* Back in, oldest first. */
-	for (i = n; i > 0; i--) {
-		size_t off = 0;
-		unsigned int k;
-
-		for (k = 1; k < i; k++)
-			off += strlen(keep + off) + 1;
-		rdline_add_history(s->rdl, keep + off);
-		s->hist_bytes += (uint32_t)strlen(keep + off) + 1;
+	while (off < s->hist_len) {
+		rdline_add_history(s->rdl, s->hist + off);
+		off += (uint32_t)strlen(s->hist + off) + 1;
 	}
-	free(keep);
+	s->navigated = false;
+}
+
+static void history_abandon(struct cli_sess *s)
+{
+	if (s->navigated)
+		history_reload(s);
 }
 
 /* A line enters the history unless it is blank or repeats the previous one. */
 static void history_add(struct cli_sess *s, const char *line)
 {
 	size_t len = strcspn(line, "\n");
+	uint32_t last = 0, off = 0;
+	bool reload = false;
 
-	if (len == 0 || len >= sizeof(s->last_line) || line[strspn(line, " \t")] == '\n')
+	if (len == 0 || len >= CLI_HIST_BYTES / 2 || line[strspn(line, " \t")] == '\n')
 		return;
-	if (strlen(s->last_line) == len && strncmp(s->last_line, line, len) == 0)
+	while (off < s->hist_len) {
+		last = off;
+		off += (uint32_t)strlen(s->hist + off) + 1;
+	}
+	if (s->hist_len > 0 && strlen(s->hist + last) == len && strncmp(s->hist + last, line, len) == 0)
 		return;
-	memcpy(s->last_line, line, len);
-	s->last_line[len] = '\0';
-	if (s->hist_bytes + len + 1 > CLI_HIST_BYTES)
-		history_trim(s);
-	rdline_add_history(s->rdl, line);
-	s->hist_bytes += (uint32_t)len + 1;
+	if (s->hist_len + len + 1 > sizeof(s->hist)) {
+		/* Drop the oldest lines down to half, then the ring is reloaded. */
+		off = 0;
+		while (s->hist_len - off + len + 1 > sizeof(s->hist) / 2)
+			off += (uint32_t)strlen(s->hist + off) + 1;
+		memmove(s->hist, s->hist + off, s->hist_len - off);
+		s->hist_len -= off;
+		reload = true;
+	}
+	memcpy(s->hist + s->hist_len, line, len);
+	s->hist[s->hist_len + len] = '\0';
+	s->hist_len += (uint32_t)len + 1;
+	if (reload)
+		history_reload(s);
+	else
+		rdline_add_history(s->rdl, line);
 }
 
 /* The end of a line at the prompt. Returns 1 when a line was run. */
@@ -513,15 +520,18 @@ static unsigned int cmd_line_end(struct cli_sess *s)
 	if (s->line_long) {
 		cli_printf(s, "\n");
 		cli_error(s, "Line too long: at most %u characters", CLI_LINE_MAX);
+		history_abandon(s);
 		prompt(s);
 		return 1;
 	}
 	if (s->esc != ESC_NONE) {
 		cli_printf(s, "\n");
 		cli_error(s, "Incomplete escape sequence: line ignored");
+		history_abandon(s);
 		prompt(s);
 		return 1;
 	}
+	s->navigated = false; /* on Enter rdline drops its copy itself */
 	snprintf(line, sizeof(line), "%s", rdline_get_buffer(s->rdl));
 	rc = rdline_char_in(s->rdl, '\n');
 	if (rc != RDLINE_RES_VALIDATED)
@@ -550,7 +560,13 @@ static unsigned int cmd_byte(struct cli_sess *s, uint8_t c)
 	if (s->esc == ESC_NONE && c == 0x03) { /* ^C: rdline clears the line */
 		s->line_len = 0;
 		s->line_long = false;
+		rdline_char_in(s->rdl, (char)c);
+		history_abandon(s);
+		return 0;
 	}
+	if ((s->esc == ESC_NONE && (c == 0x10 || c == 0x0e)) ||
+	    (s->esc == ESC_CSI && (c == 'A' || c == 'B'))) /* ^P ^N, up and down arrows */
+		s->navigated = true;
 	if (s->esc == ESC_NONE && c == 0x04 && rdline_len(s) == 0)
 		return 0; /* ^D on an empty line: rdline would report EOF */
 	if (s->esc == ESC_NONE && c >= 0x20 && c < 0x7f) {
