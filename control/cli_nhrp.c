@@ -267,17 +267,22 @@ static bool dmvpn_step(struct cli_sess *s, struct cli_walk *w)
 	}
 }
 
-static void cmd_show_dmvpn(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
+void cli_walk_start_counting(struct cli_sess *s, cli_walk_fn fn, uint32_t flags)
 {
-	struct cli_walk w = {.fn = dmvpn_step, .flags = flags};
+	struct cli_walk w = {.fn = fn, .flags = flags};
 
-	(void)a;
 	w.buf = calloc(1, sizeof(struct cli_peer_counts));
 	if (w.buf == NULL) {
 		cli_error(s, "Out of memory");
 		return;
 	}
 	cli_walk_start(s, &w);
+}
+
+static void cmd_show_dmvpn(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
+{
+	(void)a;
+	cli_walk_start_counting(s, dmvpn_step, flags);
 }
 
 /* --- show ip nhrp --------------------------------------------------------------------- */

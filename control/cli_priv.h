@@ -135,6 +135,9 @@ struct cli_peer_counts {
 	uint32_t total[CFG_MAX_TUNNELS];
 };
 bool cli_peer_count_step(struct hub_ctl *ctl, struct cli_walk *w, struct cli_peer_counts *c);
+/* Start a walk whose buf is a zeroed struct cli_peer_counts (show dmvpn, show interfaces);
+ * an error line instead when it cannot be allocated. */
+void cli_walk_start_counting(struct cli_sess *s, cli_walk_fn fn, uint32_t flags);
 
 /* rte_telemetry views (cli_telemetry.c): registered at init, fed a snapshot from the
  * poll, answering "not running" after stop. */

@@ -380,15 +380,8 @@ static bool interfaces_step(struct cli_sess *s, struct cli_walk *w)
 
 static void cmd_show_interfaces(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
 {
-	struct cli_walk w = {.fn = interfaces_step, .flags = flags};
-
 	(void)a;
-	w.buf = calloc(1, sizeof(struct cli_peer_counts));
-	if (w.buf == NULL) {
-		cli_error(s, "Out of memory");
-		return;
-	}
-	cli_walk_start(s, &w);
+	cli_walk_start_counting(s, interfaces_step, flags);
 }
 
 /* --- show port stats ------------------------------------------------------------------ */
