@@ -97,6 +97,25 @@ static void ip_str(uint32_t addr, char *buf)
 	snprintf(buf, 16, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
+/* Every handler's start: note the interest, open the reply, and take the current snapshot
+ * with tel_lock held (the caller unlocks). NULL, with the lock released and a "not
+ * running" reply, when there is none (or no NHRP server and need_nhrp). */
+static const struct tel_snap *snap_acquire(struct rte_tel_data *d, bool need_nhrp)
+{
+	const struct tel_snap *s;
+
+	asked();
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&tel_lock);
+	s = tel_current;
+	if (s == NULL || (need_nhrp && !s->has_nhrp)) {
+		pthread_mutex_unlock(&tel_lock);
+		rte_tel_data_add_dict_string(d, "status", "not running");
+		return NULL;
+	}
+	return s;
+}
+
 static int tel_peers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct rte_tel_data *tun = NULL, *nbma = NULL, *type = NULL;
@@ -106,15 +125,9 @@ static int tel_peers(const char *cmd, const char *params, struct rte_tel_data *d
 
 	(void)cmd;
 	(void)params;
-	asked();
-	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&tel_lock);
-	s = tel_current;
-	if (s == NULL) {
-		pthread_mutex_unlock(&tel_lock);
-		rte_tel_data_add_dict_string(d, "status", "not running");
+	s = snap_acquire(d, false);
+	if (s == NULL)
 		return 0;
-	}
 	tun = rte_tel_data_alloc();
 	nbma = rte_tel_data_alloc();
 	type = rte_tel_data_alloc();
@@ -162,15 +175,9 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 
 	(void)cmd;
 	(void)params;
-	asked();
-	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&tel_lock);
-	s = tel_current;
-	if (s == NULL) {
-		pthread_mutex_unlock(&tel_lock);
-		rte_tel_data_add_dict_string(d, "status", "not running");
+	s = snap_acquire(d, false);
+	if (s == NULL)
 		return 0;
-	}
 	rte_tel_data_add_dict_u64(d, "rx", s->totals.rx);
 	rte_tel_data_add_dict_u64(d, "rx_bytes", s->totals.rx_bytes);
 	rte_tel_data_add_dict_u64(d, "tx", s->totals.tx);
@@ -199,15 +206,9 @@ static int tel_nhrp(const char *cmd, const char *params, struct rte_tel_data *d)
 
 	(void)cmd;
 	(void)params;
-	asked();
-	rte_tel_data_start_dict(d);
-	pthread_mutex_lock(&tel_lock);
-	s = tel_current;
-	if (s == NULL || !s->has_nhrp) {
-		pthread_mutex_unlock(&tel_lock);
-		rte_tel_data_add_dict_string(d, "status", "not running");
+	s = snap_acquire(d, true);
+	if (s == NULL)
 		return 0;
-	}
 	for (op = NHRP_OP_MIN; op <= NHRP_OP_MAX; op++) {
 		name_of(name, sizeof(name), "rx_", nhrp_op_name(op));
 		rte_tel_data_add_dict_u64(d, name, s->nhrp.rx[op]);
