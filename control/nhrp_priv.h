@@ -38,6 +38,7 @@ struct nhrp_server {
 	struct nhrp_binding **by_slot; /* [n_slots] */
 	bool timer_subsystem_ours;     /* we initialised rte_timer (tests without main) */
 	struct nhrp_msg view;	       /* the packet being handled */
+	struct nhrp_msg trace_view;    /* debug nhrp: a packet we send, parsed back */
 };
 
 /* What a tunnel looks like to NHRP. */
@@ -52,6 +53,11 @@ struct nhrp_tun {
 int nhrp_tun_get(const struct hub_ctl *ctl, unsigned int idx, struct nhrp_tun *t);
 /* A host address inside the tunnel's subnet, not the hub's own. */
 bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr);
+
+/* debug nhrp: one line about m (or parse error err) received from / sent to nbma. Call
+ * only while ctl->nhrp_trace.users > 0. */
+void nhrp_trace(struct hub_ctl *ctl, const struct nhrp_tun *t, bool tx, uint32_t nbma,
+		const struct nhrp_msg *m, int err);
 
 /* Build msg into a new mbuf and send it inside GRE on the tunnel: to peer slot when
  * slot >= 0 (ctl_peer_send), otherwise to the NBMA address dst. Counted. 0 or -errno. */

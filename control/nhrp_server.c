@@ -49,6 +49,39 @@ bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr)
 	return addr != 0 && addr != t->hub_proto && (addr & t->mask) == (t->hub_proto & t->mask);
 }
 
+void nhrp_trace(struct hub_ctl *ctl, const struct nhrp_tun *t, bool tx, uint32_t nbma,
+		const struct nhrp_msg *m, int err)
+{
+	char line[512], addr[INET_ADDRSTRLEN];
+	int n;
+
+	inet_ntop(AF_INET, &nbma, addr, sizeof(addr));
+	n = snprintf(line, sizeof(line), "NHRP: %s %s %s %s: ", tx ? "send" : "recv",
+		     t->cfg->name, tx ? "to" : "from", addr);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	if (err < 0)
+		snprintf(line + n, sizeof(line) - (size_t)n, "malformed (%s at offset %u)",
+			 nhrp_err_name(err), m->err_offset);
+	else
+		nhrp_format(m, line + n, sizeof(line) - (size_t)n);
+	ctl->nhrp_trace.fn(ctl->nhrp_trace.arg, line);
+}
+
+/* debug nhrp for a packet we built: parsed back, so the line shows what went out. */
+static void trace_tx(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
+		     const struct rte_mbuf *m)
+{
+	struct nhrp_msg *v = &ctl->nhrp->trace_view;
+	const struct ctl_peer *p = slot >= 0 ? ctl_peer_at(ctl, (uint32_t)slot) : NULL;
+	int rc;
+
+	if (p != NULL)
+		dst = p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr;
+	rc = nhrp_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), NULL, v);
+	nhrp_trace(ctl, t, true, dst, v, rc);
+}
+
 int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
 	      const struct nhrp_build_msg *msg)
 {
@@ -68,6 +101,8 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 		rte_pktmbuf_free(m);
 		return rc;
 	}
+	if (ctl->nhrp_trace.users > 0)
+		trace_tx(ctl, t, slot, dst, m);
 	/* Not a peer (a refused registration, an Error Indication): straight to the NBMA
 	 * address the packet came from, with the tunnel's GRE header. */
 	rc = slot >= 0 ? ctl_peer_send(ctl, (uint32_t)slot, m, NHRP_GRE_PROTO)
@@ -176,6 +211,8 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 	/* Ethernet padding may follow a short packet; ar$pktsz says where NHRP ends. */
 	opts.allow_trailing = true;
 	rc = nhrp_parse_mbuf(m, 0, &opts, msg);
+	if (ctl->nhrp_trace.users > 0)
+		nhrp_trace(ctl, &t, false, meta->outer_src, msg, rc);
 	if (rc < 0) {
 		nhrp_stats_rx(&s->stats, len > OP_TYPE_OFF ? pkt[OP_TYPE_OFF] : 0);
 		malformed(ctl, &t, meta, pkt, len, msg, rc);
