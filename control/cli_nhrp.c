@@ -464,8 +464,13 @@ static void cmd_show_ip_nhrp_traffic(struct cli_sess *s, const struct cli_args *
 			cli_printf(s, "%s\"%s\":%" PRIu64, r > 0 ? "," : "", nhrp_stat_reason_name(r),
 				   st.reason[r]);
 		cli_printf(s, "},\"bindings\":{\"registered\":%" PRIu64 ",\"refreshed\":%" PRIu64
-			   ",\"expired\":%" PRIu64 ",\"purged\":%" PRIu64 "}}\n",
+			   ",\"expired\":%" PRIu64 ",\"purged\":%" PRIu64 "}",
 			   st.registered, st.refreshed, st.expired, st.purged);
+		cli_printf(s, ",\"resolution\":{\"answered\":%" PRIu64 ",\"forwarded\":%" PRIu64
+			   ",\"negative\":%" PRIu64 ",\"replies_relayed\":%" PRIu64
+			   "},\"purges\":{\"sent\":%" PRIu64 ",\"replies\":%" PRIu64 "}}\n",
+			   st.res_answered, st.res_forwarded, st.res_negative, st.res_relayed,
+			   st.purges_sent, st.purge_replies);
 		return;
 	}
 	cli_printf(s, "All tunnels (counted since the last clear counters):\n");
@@ -483,6 +488,11 @@ static void cmd_show_ip_nhrp_traffic(struct cli_sess *s, const struct cli_args *
 	cli_printf(s, "   Bindings: %" PRIu64 " registered, %" PRIu64 " refreshed, %" PRIu64
 		   " expired, %" PRIu64 " purged\n", st.registered, st.refreshed, st.expired,
 		   st.purged);
+	cli_printf(s, "   Resolution: %" PRIu64 " answered, %" PRIu64 " forwarded, %" PRIu64
+		   " negative, %" PRIu64 " replies relayed\n", st.res_answered, st.res_forwarded,
+		   st.res_negative, st.res_relayed);
+	cli_printf(s, "   Purges: %" PRIu64 " sent, %" PRIu64 " replies\n", st.purges_sent,
+		   st.purge_replies);
 }
 
 /* --- changes -------------------------------------------------------------------------- */
@@ -582,7 +592,8 @@ static void cmd_clear_ip_nhrp_addr(struct cli_sess *s, const struct cli_args *a,
 			  cli_ip(a->v[0].addr, x), cli_ip(a->v[0].addr, y));
 		return;
 	}
-	ctl_peer_del(ctl, a->v[0].addr);
+	if (nhrp_binding_clear(ctl, a->v[0].addr) < 0)
+		ctl_peer_del(ctl, a->v[0].addr);
 }
 
 /* Deleting many entries pushes as many messages to every worker: pace it by steps so the
@@ -600,7 +611,8 @@ static bool clear_step(struct cli_sess *s, struct cli_walk *w)
 
 		if (p == NULL || p->type != CTL_PEER_DYNAMIC)
 			continue;
-		ctl_peer_del(ctl, p->tunnel_addr);
+		if (nhrp_binding_clear(ctl, p->tunnel_addr) < 0)
+			ctl_peer_del(ctl, p->tunnel_addr);
 		cleared++;
 	}
 	return w->pos < slots;

@@ -186,6 +186,40 @@ static void error_indication_input(const struct dp_punt_meta *meta,
 		nhrp_ei_code_name(msg->code), line);
 }
 
+bool nhrp_auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint16_t *offset)
+{
+	const char *want = t->cfg->nhrp.auth;
+	const struct nhrp_ext *e = nhrp_msg_ext(msg, NHRP_EXT_AUTH);
+	const uint8_t *secret;
+	size_t n = strlen(want), got;
+	uint32_t type;
+
+	*offset = 0;
+	if (n == 0)
+		return true;
+	if (e == NULL)
+		return false;
+	*offset = e->offset;
+	return nhrp_ext_auth(e, &type, &secret, &got) == 0 && type == NHRP_AUTH_CISCO_CLEARTEXT &&
+	       got == n && memcmp(secret, want, n) == 0;
+}
+
+static void auth_failed(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			const struct dp_punt_meta *meta, const struct nhrp_msg *msg, uint16_t off)
+{
+	char src[INET_ADDRSTRLEN], from[INET_ADDRSTRLEN];
+	uint32_t src_proto = nhrp_ref_u32(&msg->src_proto);
+
+	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
+	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
+	HUB_LOG(INFO, nhrp, "%s of %s from %s: authentication failure", nhrp_op_name(msg->op), src,
+		from);
+	nhrp_stats_drop(&ctl->nhrp->stats, msg->op, NHRP_STAT_AUTH_FAILURE);
+	ctl->drops[HUB_DROP_NHRP_AUTH]++;
+	nhrp_send_error(ctl, t, meta->outer_src, msg->pkt, msg->pktsz, msg, NHRP_EI_AUTH_FAILURE,
+			off);
+}
+
 void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_meta *meta)
 {
 	struct nhrp_server *s = ctl->nhrp;
@@ -194,6 +228,7 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 	size_t len = rte_pktmbuf_data_len(m);
 	struct nhrp_msg *msg;
 	struct nhrp_tun t;
+	uint16_t auth_off;
 	int rc;
 
 	ctl->nhrp_rx++;
@@ -219,18 +254,33 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 		goto out;
 	}
 	nhrp_stats_rx(&s->stats, msg->op);
+	/* RFC 2332 5.3.4: every packet is authenticated hop by hop; an Error Indication is
+	 * taken anyway (it may be the peer telling us our own password is wrong). */
+	if (msg->op != NHRP_OP_ERROR_INDICATION && !nhrp_auth_ok(&t, msg, &auth_off)) {
+		auth_failed(ctl, &t, meta, msg, auth_off);
+		goto out;
+	}
 	switch (msg->op) {
+	case NHRP_OP_RESOLUTION_REQUEST:
+		nhrp_resolution_input(ctl, &t, meta, msg);
+		break;
+	case NHRP_OP_RESOLUTION_REPLY:
+		nhrp_resolution_reply_input(ctl, &t, meta, msg);
+		break;
 	case NHRP_OP_REGISTRATION_REQUEST:
 		nhrp_registration_input(ctl, &t, meta, msg);
 		break;
 	case NHRP_OP_PURGE_REQUEST:
 		nhrp_purge_input(ctl, &t, meta, msg);
 		break;
+	case NHRP_OP_PURGE_REPLY:
+		nhrp_purge_reply_input(ctl, &t, meta, msg);
+		break;
 	case NHRP_OP_ERROR_INDICATION:
 		error_indication_input(meta, msg);
 		break;
 	default:
-		/* Resolution, Purge Reply and Traffic Indication: not served yet. */
+		/* Registration Replies and Traffic Indications are for spokes, not for an NHS. */
 		nhrp_stats_drop(&s->stats, msg->op, NHRP_STAT_NOT_SERVED);
 		ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
 		break;
@@ -254,6 +304,9 @@ int nhrp_server_init(struct hub_ctl *ctl)
 	else if (rc != -EALREADY)
 		goto fail;
 	rc = nhrp_expiry_init(ctl);
+	if (rc < 0)
+		goto fail;
+	rc = nhrp_purge_init(ctl);
 	if (rc < 0)
 		goto fail;
 	return 0;
@@ -281,6 +334,7 @@ void nhrp_server_stop(struct hub_ctl *ctl)
 		free(buf);
 	}
 	nhrp_expiry_free(ctl);
+	nhrp_purge_free(ctl);
 	if (s->timer_subsystem_ours)
 		rte_timer_subsystem_finalize();
 	free(s);
