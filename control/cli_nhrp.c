@@ -318,8 +318,10 @@ static void nhrp_entry(struct cli_sess *s, uint32_t flags, uint64_t n, uint32_t 
 		cli_printf(s, ",\"nbma_claimed\":");
 		cli_json_str(s, bound ? claimed : NULL);
 		cli_printf(s, ",\"nat_port\":%u,\"slot\":%" PRIu32 ",\"route_refs\":%" PRIu32
-			   ",\"holdtime\":%" PRIu32 ",\"mtu\":%u}",
-			   rte_be_to_cpu_16(p->nat_port), slot, p->route_refs, p->holdtime, p->mtu);
+			   ",\"holdtime\":%" PRIu32 ",\"mtu\":%u,\"nhrp_rx\":%" PRIu32
+			   ",\"nhrp_tx\":%" PRIu32 "}",
+			   rte_be_to_cpu_16(p->nat_port), slot, p->route_refs, p->holdtime, p->mtu,
+			   p->nhrp_rx, p->nhrp_tx);
 		return;
 	}
 	cli_fmt_duration(created, sizeof(created), cli_tsc_age_s(p->created));
@@ -346,7 +348,8 @@ static void nhrp_entry(struct cli_sess *s, uint32_t flags, uint64_t n, uint32_t 
 			cli_printf(s, ", MTU %u", p->mtu);
 		if (p->nat_port != 0)
 			cli_printf(s, ", NAT-T port %u", rte_be_to_cpu_16(p->nat_port));
-		cli_printf(s, "\n");
+		cli_printf(s, "\n  NHRP packets: %" PRIu32 " received, %" PRIu32 " sent\n",
+			   p->nhrp_rx, p->nhrp_tx);
 	}
 }
 

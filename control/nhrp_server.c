@@ -112,6 +112,12 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 		return rc;
 	}
 	nhrp_stats_tx(st, msg->op);
+	if (slot >= 0) {
+		struct ctl_peer *p = ctl_peer_at(ctl, (uint32_t)slot);
+
+		if (p != NULL)
+			p->nhrp_tx++;
+	}
 	return 0;
 }
 
@@ -220,6 +226,20 @@ static void auth_failed(struct hub_ctl *ctl, const struct nhrp_tun *t,
 			off);
 }
 
+/* Per-peer NHRP counter: the peer the packet came from (by the worker's view of its
+ * outer source, or, for a registration that just created it, by its source address). */
+static void count_peer_rx(struct hub_ctl *ctl, const struct dp_punt_meta *meta,
+			  const struct nhrp_msg *msg)
+{
+	struct ctl_peer *p = meta->src_slot >= 0 ? ctl_peer_at(ctl, (uint32_t)meta->src_slot) : NULL;
+
+	if (p == NULL || !p->in_use || nhrp_peer_outer(p) != meta->outer_src)
+		p = ctl_peer_find(ctl, nhrp_ref_u32(&msg->src_proto));
+	if (p != NULL && p->in_use && p->type != CTL_PEER_INCOMPLETE &&
+	    nhrp_peer_outer(p) == meta->outer_src)
+		p->nhrp_rx++;
+}
+
 void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_meta *meta)
 {
 	struct nhrp_server *s = ctl->nhrp;
@@ -285,6 +305,7 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 		ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
 		break;
 	}
+	count_peer_rx(ctl, meta, msg);
 out:
 	rte_pktmbuf_free(m);
 }
