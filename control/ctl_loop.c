@@ -19,6 +19,11 @@
 #define IDLE_SPINS 256	   /* empty iterations before control starts napping */
 #define IDLE_NAP_NS 50000  /* a nap short enough for NHRP latency, long enough to yield */
 
+/*
+ * Each worker's punt ring first; its low-priority ring (NHRP from unknown outer sources:
+ * new registrations, or a flood of spoofed ones) only when the first was found empty,
+ * one burst at a time: known spokes' refreshes are served first whatever arrives.
+ */
 static unsigned int punt_drain(struct hub_ctl *ctl)
 {
 	void *objs[DP_PUNT_BURST];
@@ -26,6 +31,9 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 
 	for (w = 0; w < ctl->n_workers; w++) {
 		n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_ring, objs, DP_PUNT_BURST, NULL);
+		if (n == 0)
+			n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_low_ring, objs,
+						      DP_PUNT_BURST, NULL);
 		total += n;
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = objs[i];

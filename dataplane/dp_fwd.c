@@ -301,7 +301,10 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		meta->outer_src = outer_src;
 		meta->nat_port = 0;
 		meta->src_slot = src_slot;
-		dp_punt(w, l, m);
+		if (src_slot >= 0)
+			dp_punt(w, l, m);
+		else
+			dp_punt_low(w, l, m);
 		return;
 	}
 	case DP_GRE_PROTO_IPV4:

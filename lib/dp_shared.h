@@ -131,6 +131,9 @@ struct dp_worker {
 	unsigned int n_rxq;
 	struct dp_rxq rxq[DP_MAX_RXQ];
 	struct rte_ring *punt_ring;	/* worker -> control, SP/SC, mbufs */
+	struct rte_ring *punt_low_ring;	/* the same for NHRP from unknown outer sources
+					 * (new registrations): control takes it after
+					 * punt_ring, so known spokes' refreshes come first */
 	struct rte_ring *msg_ring;	/* control -> worker, SP/SC, struct dp_msg */
 	struct rte_ring *event_ring;	/* worker -> control, SP/SC, struct dp_event */
 	struct rte_ring *inject_ring;	/* control -> worker, SP/SC, mbufs to send for control

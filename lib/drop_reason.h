@@ -21,6 +21,7 @@
 	X(ICMP_UNHANDLED, "icmp-unhandled")     /* ICMP to us other than echo request */      \
 	X(ICMP_MALFORMED, "icmp-malformed")                                                     \
 	X(PUNT_RING_FULL, "punt-ring-full")     /* control is behind; packet not punted */     \
+	X(PUNT_LOW_RING_FULL, "nhrp-new-ring-full") /* NHRP from unknown sources backs up */ \
 	X(TX_FULL, "tx-full")                   /* the port did not take the packet */         \
 	X(NO_NEIGHBOUR, "no-neighbour")         /* next hop MAC unresolved */                  \
 	X(NO_ROUTE, "no-underlay-route")        /* no underlay route to the destination */     \
