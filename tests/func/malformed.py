@@ -71,12 +71,13 @@ def inner_ok():
     return raw(inner())
 
 
-def nhrp_base():
+def nhrp_base(nbma=20, proto=(192, 168, 1, 20), flags=0x8000):
     """A Registration Request as an FRR spoke sends it (RFC 2332 5.2.3): fixed header, the
     mandatory part with one CIE (prefix 32, no addresses: take them from the header), and
-    the End extension. 1.1.1.20 registers 192.168.1.20 with the hub 192.168.1.1."""
-    mand = bytes([4, 4]) + struct.pack("!HI", 0x8000, 0x1003)          # spln, tpln, U, id
-    mand += bytes([1, 1, 1, 20, 192, 168, 1, 20, 192, 168, 1, 1])      # src NBMA, src, dst
+    the End extension. By default 1.1.1.20 registers 192.168.1.20, unique (U), with the hub
+    192.168.1.1."""
+    mand = bytes([4, 4]) + struct.pack("!HI", flags, 0x1003)           # spln, tpln, flags, id
+    mand += bytes([1, 1, 1, nbma]) + bytes(proto) + bytes([192, 168, 1, 1])  # src NBMA, src, dst
     cie = struct.pack("!BBHHHBBBB", 0, 32, 0, 1400, 7200, 0, 0, 0, 0)
     end = struct.pack("!HH", 0x8000, 0)                                # End, compulsory
     pkt = bytearray(20)
@@ -231,6 +232,15 @@ def cases():
     add(nh(nhrp_fix(bytearray(nb), csum=False)), "nhrp:refused")  # checksum 0: wrong
     for n in range(0, len(nb)):
         add(nh(bytes(nhrp_fix(bytearray(nb))[:n])), "nhrp:refused")
+    # Takeover attempts (docs/security.md), each well formed, from another spoke 1.1.1.21:
+    # a static map's address, a unique binding held by 1.1.1.20, the hub's own address,
+    # an address outside the tunnel's subnet.
+    nh21 = lambda pkt: outer_raw(gre_bytes(0x2000, proto=0x2001, fields=struct.pack("!I", KEY),
+                                           payload=pkt), src="1.1.1.21")
+    add(nh21(nhrp_fix(nhrp_base(21, (192, 168, 1, 8)))), "nhrp:refused_unique")
+    add(nh21(nhrp_fix(nhrp_base(21, (192, 168, 1, 20)))), "nhrp:refused_unique")
+    add(nh21(nhrp_fix(nhrp_base(21, (192, 168, 1, 1)))), "nhrp:source_invalid")
+    add(nh21(nhrp_fix(nhrp_base(21, (10, 9, 9, 9)))), "nhrp:source_invalid")
     out += esp_cases()
     return out
 
@@ -300,8 +310,9 @@ def check(d):
     for why in sorted(set(drop_exp) | set(k for k in drops if not k.startswith("nhrp_") and k != "no_neighbour")):
         want, got = drop_exp.get(why, 0), drops.get(why, 0)
         t(want == got, f"drop reason {why}: {got} counted, {want} sent")
-    # NHRP: punted, then the server either registers (ok) or refuses under a named reason
-    # of its own, and the hub counts the packet under an nhrp-* drop reason.
+    # NHRP: punted, then the server registers (ok), answers with a refusal code under a
+    # named reason (takeover attempts), or refuses the packet itself under a named reason,
+    # which the hub also counts under an nhrp-* drop reason.
     nhrp_total = sum(nhrp_exp.values())
     nrx = sum(v for k, v in ndelta.items() if k.startswith("rx_"))
     t(nrx == nhrp_total, f"NHRP server saw every NHRP packet: {nrx} of {nhrp_total}")
@@ -310,17 +321,30 @@ def check(d):
     answer = ("send_failed", "no_mbuf", "build_failed")
     refused = {k[7:]: v for k, v in ndelta.items()
                if k.startswith("reason_") and v and k[7:] not in answer}
-    t(sum(refused.values()) == nhrp_exp.get("refused", 0),
-      f"every broken NHRP packet refused under a named reason: {sum(refused.values())} of "
+    named = [k for k in nhrp_exp if k not in ("ok", "refused")]
+    for why in named:
+        t(refused.get(why, 0) == nhrp_exp[why],
+          f"NHRP takeover attempts refused as {why}: {refused.get(why, 0)} of {nhrp_exp[why]}")
+    # A source outside the tunnel is refused per packet (source-invalid) and each of its
+    # CIEs answered with code 4, counted refused-prohibited: one packet, two counts.
+    also = {"refused_prohibited": nhrp_exp.get("source_invalid", 0)}
+    t(refused.get("refused_prohibited", 0) == also["refused_prohibited"],
+      f"... their CIEs answered code 4 (refused-prohibited): {refused.get('refused_prohibited', 0)}")
+    other = sum(v for k, v in refused.items() if k not in named) - also["refused_prohibited"]
+    t(other == nhrp_exp.get("refused", 0),
+      f"every broken NHRP packet refused under a named reason: {other} of "
       f"{nhrp_exp.get('refused', 0)} ({', '.join(f'{k} {v}' for k, v in sorted(refused.items()))})")
     nd = sum(v for k, v in drops.items() if k.startswith("nhrp_"))
-    t(drops.get("no_neighbour", 0) <= 2 * nhrp_total, f"no-neighbour drops only for replies: {drops.get('no_neighbour', 0)}")
-    t(nd == nhrp_exp.get("refused", 0), f"and under an nhrp-* drop reason: {nd}")
+    t(nd == nhrp_exp.get("refused", 0), f"... and under an nhrp-* drop reason: {nd}")
+    t(drops.get("no_neighbour", 0) <= 2 * nhrp_total,
+      f"no-neighbour drops only for the hub's answers: {drops.get('no_neighbour', 0)}")
     ok = ndelta.get("registered", 0) + ndelta.get("refreshed", 0)
     t(ok == nhrp_exp.get("ok", 0), f"valid registrations accepted: {ok} of {nhrp_exp.get('ok', 0)}")
-    # Replies the hub generated may be dropped too (no-neighbour: nobody answered ARP for
-    # the spoke); they are not input packets.
-    accounted = sum(v for k, v in drops.items() if k != "no_neighbour") + ok
+    # Every frame once: a drop reason for the non-NHRP ones, the NHRP server's outcome
+    # (accepted, or refused under a reason) for the NHRP ones. Answers the hub generated
+    # and could not deliver (no-neighbour: nobody answers ARP for 1.1.1.20) are not inputs.
+    accounted = (sum(v for k, v in drops.items() if k != "no_neighbour" and not k.startswith("nhrp_"))
+                 + ok + other + sum(nhrp_exp[k] for k in named))
     t(accounted == n, f"every packet handled or dropped under a name: {accounted} of {n}")
     # The mempool: every mbuf the replay took is back (against an idle hub's count).
     base = s0["/dmvpn/stats"]["mbufs_in_use"]
