@@ -86,8 +86,14 @@ for k in ("/dmvpn/stats", "/dmvpn/nhrp"):
     s[k] = {key: 0 for key in s[k]}
 json.dump(s, open(sys.argv[1], "w"))
 PY
-out=$($PY tests/func/malformed.py check "$DIR")
+out=$($PY tests/func/malformed.py check "$DIR" 2>&1)
 echo "$out" | grep -v '^[0-9]* passed'
-T_PASS=$((T_PASS + $(echo "$out" | sed -n 's/^\([0-9]*\) passed.*/\1/p')))
-T_FAIL=$((T_FAIL + $(echo "$out" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')))
+p=$(echo "$out" | sed -n 's/^\([0-9]*\) passed.*/\1/p')
+f=$(echo "$out" | sed -n 's/^[0-9]* passed, \([0-9]*\) failed.*/\1/p')
+if [ -n "$p" ] && [ -n "$f" ]; then
+	T_PASS=$((T_PASS + p))
+	T_FAIL=$((T_FAIL + f))
+else
+	t_fail "the checker ran to its end"
+fi
 t_done
