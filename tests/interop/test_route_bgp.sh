@@ -107,7 +107,6 @@ router bgp 65000
  no bgp ebgp-requires-policy
  neighbor SPOKES peer-group
  neighbor SPOKES remote-as 65000
- neighbor SPOKES timers 3 9
  bgp listen range 192.168.1.0/24 peer-group SPOKES
  address-family ipv4 unicast
   neighbor SPOKES route-reflector-client
@@ -117,7 +116,7 @@ t_check "zebra (dplane_fpm_nl) and bgpd start in the hub's namespace" \
 	lab_hub_frr_start "$FRR_DIR" "$FRR_DIR/zebra.conf" "bgpd:$FRR_DIR/bgpd.conf"
 
 for s in R6 R8; do
-	tun=$(lab_spoke_addr $s tun) lan=$(lab_spoke_addr $s lan)
+	tun=$(_lab_field $s 6) lan=$(_lab_field $s 7)
 	t_check "FRR (nhrpd) starts on $s" lab_spoke_start $s --routes 192.168.1.0/24
 	cat > "$FRR_DIR/bgpd-$s.conf" <<EOF
 hostname $s
@@ -127,7 +126,6 @@ router bgp 65000
  no bgp ebgp-requires-policy
  neighbor 192.168.1.1 remote-as 65000
  neighbor 192.168.1.1 update-source $tun
- neighbor 192.168.1.1 timers 3 9
  neighbor 192.168.1.1 timers connect 3
  address-family ipv4 unicast
   network $(_lab_net "$lan")
