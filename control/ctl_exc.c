@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 
 #include <rte_arp.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -34,6 +35,7 @@
 
 #define EXC_BURST 32
 #define EXC_RING 512
+#define EXC_IDLE_POLL_US 100	/* an idle tap is read every 100 us, not every loop */
 
 struct exc_if {
 	int port_id;			/* -1 = none */
@@ -45,6 +47,7 @@ struct exc_if {
 static struct exc_if excs[CFG_MAX_TUNNELS];
 static struct ctl_exc_stats stats;
 static bool excs_ready;
+static uint64_t next_poll_tsc;
 /* Locally administered, fixed: the hub's side of every exception link. */
 static const struct rte_ether_addr hub_mac = {{0x02, 0x00, 0x5e, 0x00, 0x00, 0x01}};
 
@@ -318,7 +321,7 @@ unsigned int ctl_exc_poll(struct hub_ctl *ctl)
 	struct rte_mbuf *pkts[EXC_BURST];
 	unsigned int t, i, n, total = 0;
 
-	if (!excs_ready)
+	if (!excs_ready || rte_rdtsc() < next_poll_tsc)
 		return 0;
 	for (t = 0; t < ctl->cfg->n_tunnels; t++) {
 		if (excs[t].port_id < 0)
@@ -345,5 +348,6 @@ unsigned int ctl_exc_poll(struct hub_ctl *ctl)
 			}
 		}
 	}
+	next_poll_tsc = total > 0 ? 0 : rte_rdtsc() + rte_get_tsc_hz() * EXC_IDLE_POLL_US / 1000000;
 	return total;
 }

@@ -35,6 +35,7 @@
 #define FPM_NHO_MAX 16384	/* next-hop objects */
 #define FPM_ROUTES_MAX 65536	/* routes that name a next-hop object */
 #define FPM_RXBUF (FPM_FRAME_MAX + 1)
+#define FPM_IDLE_POLL_US 1000	/* idle: two syscalls a millisecond, not every loop */
 
 struct fpm_nho {
 	uint32_t id;
@@ -63,6 +64,7 @@ struct fpm_server {
 	enum fpm_state state;
 	uint64_t last_rx_tsc;		/* last message (for the end of a re-sync) */
 	uint64_t lost_tsc;		/* zebra went away (for the stale hold) */
+	uint64_t next_poll_tsc;		/* idle sockets are polled every FPM_IDLE_POLL_US */
 	int stale_pending;		/* fpm routes marked stale and not yet swept */
 	struct rte_hash *nho_hash;	/* id -> position in nho[] */
 	struct fpm_nho *nho;
@@ -444,7 +446,7 @@ static unsigned int conn_read(struct hub_ctl *ctl)
 	if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
 		stats.disconnects++;
 		HUB_LOG(NOTICE, fib, "fpm: zebra disconnected%s; its routes stay for %u s",
-			got == 0 ? "" : " (error)", FPM_STALE_HOLD_S);
+			got == 0 ? "" : " (error)", ctl->cfg->fpm_stale_time);
 		conn_close(false);
 		ctl_fib_mark_stale(ctl, ROUTE_FPM);
 		srv->stale_pending = 1;
@@ -492,10 +494,14 @@ unsigned int fpm_server_poll(struct hub_ctl *ctl)
 
 	if (srv == NULL)
 		return 0;
-	conn_accept(ctl);
-	if (srv->fd >= 0)
-		work += conn_read(ctl);
 	now = rte_rdtsc();
+	if (now >= srv->next_poll_tsc) {
+		conn_accept(ctl);
+		if (srv->fd >= 0)
+			work += conn_read(ctl);
+		/* While data flows, read again at once; when idle, back off. */
+		srv->next_poll_tsc = work > 0 ? now : now + ms_tsc(1) * FPM_IDLE_POLL_US / 1000;
+	}
 	if (srv->state == FPM_SYNCING && now - srv->last_rx_tsc > ms_tsc(FPM_SYNC_IDLE_MS)) {
 		srv->state = FPM_SYNCED;
 		stats.resyncs++;
@@ -505,7 +511,7 @@ unsigned int fpm_server_poll(struct hub_ctl *ctl)
 			HUB_LOG(INFO, fib, "fpm: table received");
 	}
 	if (srv->fd < 0 && srv->stale_pending &&
-	    now - srv->lost_tsc > ms_tsc(FPM_STALE_HOLD_S * 1000ull))
+	    now - srv->lost_tsc > ms_tsc(ctl->cfg->fpm_stale_time * 1000ull))
 		resync_sweep(ctl, "zebra did not come back");
 	return work;
 }

@@ -7,7 +7,7 @@
  *
  * Re-sync: when zebra (re)connects every fpm route is marked stale and keeps forwarding;
  * what zebra sends again is refreshed; once zebra has been quiet for FPM_SYNC_IDLE_MS the
- * routes still stale are swept. When zebra is gone for FPM_STALE_HOLD_S its routes are
+ * routes still stale are swept. When zebra is gone for fpm.stale_time seconds its routes are
  * swept as well (like a graceful-restart timer).
  */
 #ifndef HUB_FPM_SERVER_H
@@ -19,7 +19,6 @@
 #include "lib/fpm_parse.h"
 
 #define FPM_SYNC_IDLE_MS 3000
-#define FPM_STALE_HOLD_S 30
 
 enum fpm_state {
 	FPM_DISABLED = 0,   /* fpm.enabled is false, or the listener could not open */

@@ -140,6 +140,7 @@ struct hub_cfg {
 	bool fpm_enabled;		       /* FPM server for FRR zebra, default false */
 	uint32_t fpm_listen;		       /* default 127.0.0.1 */
 	uint16_t fpm_port;		       /* default 2620 */
+	uint32_t fpm_stale_time;	       /* seconds zebra's routes outlive it, default 30 */
 };
 
 /*

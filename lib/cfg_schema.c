@@ -260,6 +260,7 @@ static const struct cfg_key fpm_keys[] = {
 		.off = offsetof(struct hub_cfg, fpm_listen),
 	},
 	K_INT("port", struct hub_cfg, fpm_port, CFG_CT_U16, 1, 65535, 2620, 0),
+	K_INT("stale_time", struct hub_cfg, fpm_stale_time, CFG_CT_U32, 1, 3600, 30, 0),
 };
 static const struct cfg_section fpm_section = SECTION_NOLINE(fpm_keys);
 
