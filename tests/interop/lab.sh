@@ -486,7 +486,7 @@ lab_spoke_bgpd() {
 	local s=$1 file=$2 run=/run/dmvpn-lab/$1
 	mkdir -p "$LAB_DIR/$s/etc" && cp "$file" "$LAB_DIR/$s/etc/bgpd.conf" &&
 		chmod 644 "$LAB_DIR/$s/etc/bgpd.conf" || return 1
-	lab_cmd "$s" 60 "/usr/lib/frr/bgpd -d -u frr -g frr -P 0 --vty_socket $run -z $run/zserv.api \
+	lab_cmd "$s" 120 "/usr/lib/frr/bgpd -d -u frr -g frr -P 0 --vty_socket $run -z $run/zserv.api \
 		-f \$LAB_DIR/$s/etc/bgpd.conf -i $run/bgpd.pid >>\$LAB_DIR/$s/bgpd.stderr 2>&1 </dev/null"
 }
 lab_spoke_bgpd_stop() {

@@ -56,7 +56,7 @@ route_is() { # PREFIX PYTHON-EXPR (r = the hub's route dict, or None)
 import json, sys
 d = json.loads(sys.stdin.read())
 r = next((x for x in d["routes"] if x["prefix"] == sys.argv[1]), None)
-sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2" 2>/dev/null
 }
 established() { # the hub's bgpd has N sessions up
 	[ "$(hub_vtysh -c 'show bgp ipv4 unicast summary json' | "$PY" -c '
@@ -77,7 +77,7 @@ fail_logs() {
 
 T_START=$(ms)
 # The spokes route only the tunnel subnet through the hub: the LANs must come from BGP.
-if ! lab_up --spokes none --lifetime 600; then
+if ! lab_up --spokes none --lifetime 900; then
 	t_fail "lab_up (UML boot, spoke namespaces)"
 	t_done
 	exit
@@ -91,7 +91,7 @@ sed -e '/^routes = (/,/^);/d' \
 	-e 's/^\t\tsource = "nbma0";/\t\tsource = "nbma0";\n\t\texception_interface = "dmvpn0";/' \
 	configs/lab-hub.conf > "$FRR_DIR/hub.conf"
 printf 'fpm = { enabled = true; };\n' >> "$FRR_DIR/hub.conf"
-ip netns exec "$HUB_NS" timeout -s KILL 650 "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
+ip netns exec "$HUB_NS" timeout -s KILL 950 "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
 	--file-prefix "$PREFIX" -- -c "$FRR_DIR/hub.conf" --idle-sleep 100 >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
 if ! t_wait_for 30 grep -qs "running:" "$HUB_LOG"; then
