@@ -487,6 +487,12 @@ static unsigned int conn_read(struct hub_ctl *ctl)
 	return 1;
 }
 
+/* More than tsc since since (never true when since is later than now). */
+static bool elapsed(uint64_t now, uint64_t since, uint64_t tsc)
+{
+	return now > since && now - since > tsc;
+}
+
 unsigned int fpm_server_poll(struct hub_ctl *ctl)
 {
 	uint64_t now;
@@ -501,8 +507,9 @@ unsigned int fpm_server_poll(struct hub_ctl *ctl)
 			work += conn_read(ctl);
 		/* While data flows, read again at once; when idle, back off. */
 		srv->next_poll_tsc = work > 0 ? now : now + ms_tsc(1) * FPM_IDLE_POLL_US / 1000;
+		now = rte_rdtsc(); /* after the read: a close just now set lost_tsc */
 	}
-	if (srv->state == FPM_SYNCING && now - srv->last_rx_tsc > ms_tsc(FPM_SYNC_IDLE_MS)) {
+	if (srv->state == FPM_SYNCING && elapsed(now, srv->last_rx_tsc, ms_tsc(FPM_SYNC_IDLE_MS))) {
 		srv->state = FPM_SYNCED;
 		stats.resyncs++;
 		if (srv->stale_pending)
@@ -511,7 +518,7 @@ unsigned int fpm_server_poll(struct hub_ctl *ctl)
 			HUB_LOG(INFO, fib, "fpm: table received");
 	}
 	if (srv->fd < 0 && srv->stale_pending &&
-	    now - srv->lost_tsc > ms_tsc(ctl->cfg->fpm_stale_time * 1000ull))
+	    elapsed(now, srv->lost_tsc, ms_tsc(ctl->cfg->fpm_stale_time * 1000ull)))
 		resync_sweep(ctl, "zebra did not come back");
 	return work;
 }

@@ -92,7 +92,7 @@ ip netns exec "$NS" timeout -s KILL 300 "$HUB" -l 0-1 $(t_eal_mem) --no-pci \
 	--file-prefix "$PREFIX" -- -c "$DIR/hub.conf" --idle-sleep 50 \
 	> "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
-if t_wait_for 30 grep -qs "running:" "$DIR/hub.log"; then
+if t_wait_for 60 grep -qs "running:" "$DIR/hub.log"; then
 	t_ok "hub starts with the FPM server and the exception interface"
 else
 	t_fail "hub starts"; cat "$DIR/hub.log"; t_done; exit 1
