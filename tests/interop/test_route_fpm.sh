@@ -9,7 +9,9 @@
 # (a spoke, a LAN gateway, ECMP over two spokes, a blackhole); a static route wins over
 # zebra's; a withdrawn route goes; zebra restarted with fewer routes -> the re-sync sweeps
 # the missing one; a malformed frame resets the connection, is counted, changes nothing;
-# the kernel's ping out of dmvpn0 leaves the hub as GRE towards the spoke (exception path).
+# the kernel's ping out of dmvpn0 leaves the hub as GRE towards the spoke (exception path);
+# the kernel's multicast is replicated to both multicast spokes, and a spoke's multicast
+# (crafted with scapy) reaches the kernel on dmvpn0.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -180,6 +182,38 @@ t_check "show exception: ARP answered and unicast forwarded" "$PY" -c '
 import json, sys
 x = json.load(open(sys.argv[1]))
 sys.exit(not (x["arp_replied"] >= 1 and x["unicast"] >= 1 and x["interfaces"][0]["interface"] == "dmvpn0"))' "$DIR/exc.json"
+
+# --- multicast: from the kernel replicated to both spokes; from a spoke to the kernel -------------
+ip netns exec "$NS_PEER" timeout 20 tcpdump -n -i peer0 -c 2 -w "$DIR/mc.pcap" \
+	'ip proto 47 and (dst host 1.1.1.6 or dst host 1.1.1.8)' >/dev/null 2>&1 &
+TCPDUMP_PID=$!
+sleep 1
+ip netns exec "$NS" ping -c 1 -W 1 -t 1 -I dmvpn0 224.0.0.5 >/dev/null 2>&1
+wait "$TCPDUMP_PID" 2>/dev/null
+TCPDUMP_PID=
+t_check "multicast out of dmvpn0 (224.0.0.5) is replicated to both multicast spokes" \
+	sh -c "n=\$(tcpdump -n -r '$DIR/mc.pcap' 2>/dev/null | grep -c '192.168.1.1 > 224.0.0.5'); [ \"\$n\" -eq 2 ] && tcpdump -n -r '$DIR/mc.pcap' 2>/dev/null | grep -q '> 1.1.1.6' && tcpdump -n -r '$DIR/mc.pcap' 2>/dev/null | grep -q '> 1.1.1.8'"
+ip netns exec "$NS" timeout 20 tcpdump -n -i dmvpn0 -c 1 -w "$DIR/k.pcap" \
+	'dst host 224.0.0.5 and src host 192.168.1.6' >/dev/null 2>&1 &
+TCPDUMP_PID=$!
+sleep 1
+ip netns exec "$NS_PEER" "$PY" - <<'PY' >/dev/null 2>&1
+from scapy.all import Ether, IP, GRE, Raw, sendp, getmacbyip, conf
+conf.verb = 0
+# An OSPF-like packet (protocol 89) from spoke 192.168.1.6 (NBMA 1.1.1.6) to 224.0.0.5.
+inner = IP(src="192.168.1.6", dst="224.0.0.5", proto=89, ttl=1) / Raw(b"x" * 44)
+pkt = IP(src="1.1.1.6", dst="1.1.1.1") / GRE(key_present=1, key=42, proto=0x0800) / inner
+sendp(Ether(dst=getmacbyip("1.1.1.1")) / pkt, iface="peer0")
+PY
+wait "$TCPDUMP_PID" 2>/dev/null
+TCPDUMP_PID=
+t_check "multicast from a spoke (192.168.1.6 -> 224.0.0.5) reaches the kernel on dmvpn0" \
+	sh -c "tcpdump -n -r '$DIR/k.pcap' 2>/dev/null | grep -q '192.168.1.6 > 224.0.0.5'"
+ip netns exec "$NS" $CLI "show exception json" > "$DIR/exc.json"
+t_check "show exception: multicast counted both ways" "$PY" -c '
+import json, sys
+x = json.load(open(sys.argv[1]))
+sys.exit(not (x["multicast"] >= 1 and x["to_kernel"] >= 1))' "$DIR/exc.json"
 
 # --- withdraw ------------------------------------------------------------------------------
 ip netns exec "$NS" vtysh --vty_socket "$DIR" -c 'conf t' -c 'no ip route 88.88.88.0/24 192.168.1.8' \
