@@ -115,9 +115,11 @@ EOF
 t_check "zebra (dplane_fpm_nl) and bgpd start in the hub's namespace" \
 	lab_hub_frr_start "$FRR_DIR" "$FRR_DIR/zebra.conf" "bgpd:$FRR_DIR/bgpd.conf"
 
+spoke_start() { LAB_TIMEOUT=300 lab_spoke_start "$1" --routes 192.168.1.0/24; }
 for s in R6 R8; do
 	tun=$(_lab_field $s 6) lan=$(_lab_field $s 7)
-	t_check "FRR (nhrpd) starts on $s" lab_spoke_start $s --routes 192.168.1.0/24
+	# Generous timeouts: on a loaded 2-core machine UML starts a process in seconds.
+	t_check "FRR (nhrpd) starts on $s" spoke_start $s
 	cat > "$FRR_DIR/bgpd-$s.conf" <<EOF
 hostname $s
 log file $LAB_DIR/$s/bgpd.log
@@ -135,7 +137,7 @@ EOF
 done
 
 t0=$(ms)
-t_check "both BGP sessions establish over the DMVPN (through dmvpn0)" wait_until 120 established 2
+t_check "both BGP sessions establish over the DMVPN (through dmvpn0)" wait_until 240 established 2
 echo "# timing: sessions up $(($(ms) - t0)) ms after the spokes' bgpd started"
 lab_vtysh R6 'show bgp ipv4 unicast' 2>&1 | sed 's/^/#   R6: /'
 t_check "66.66.66.0/24 in the hub's RIB: source fpm, via 192.168.1.6" \
