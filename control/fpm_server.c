@@ -66,6 +66,7 @@ struct fpm_server {
 	uint64_t lost_tsc;		/* zebra went away (for the stale hold) */
 	uint64_t next_poll_tsc;		/* idle sockets are polled every FPM_IDLE_POLL_US */
 	int stale_pending;		/* fpm routes marked stale and not yet swept */
+	bool unresolved;		/* a route named an object not seen yet */
 	struct rte_hash *nho_hash;	/* id -> position in nho[] */
 	struct fpm_nho *nho;
 	struct rte_hash *route_hash;	/* prefix/len -> position in routes[] */
@@ -186,15 +187,21 @@ static void route_ref_set(uint32_t prefix, uint8_t len, uint32_t nh_id)
 	srv->routes[pos].nh_id = nh_id;
 }
 
-/* Remove our route for prefix/len, if it is ours. */
-static int fpm_route_remove(struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
+/* Remove our route for prefix/len from the RIB, if it is ours. */
+static int rib_remove_ours(struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
 {
 	const struct ctl_route *r = ctl_fib_find(ctl, prefix, len);
 
-	route_ref_set(prefix, len, 0);
 	if (r == NULL || r->source != ROUTE_FPM)
 		return -ENOENT;
 	return ctl_fib_route_del(ctl, prefix, len);
+}
+
+/* ... and forget which object it named. */
+static int fpm_route_remove(struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
+{
+	route_ref_set(prefix, len, 0);
+	return rib_remove_ours(ctl, prefix, len);
 }
 
 static void route_add(struct hub_ctl *ctl, const struct fpm_msg *m)
@@ -216,8 +223,9 @@ static void route_add(struct hub_ctl *ctl, const struct fpm_msg *m)
 	route_ref_set(prefix, len, m->nh_id);
 	if (n == -2) {
 		stats.unknown_nh++;
-		fpm_route_remove(ctl, prefix, len);
-		route_ref_set(prefix, len, m->nh_id); /* an object sent later resolves it */
+		srv->unresolved = true;
+		rib_remove_ours(ctl, prefix, len); /* the reference stays: an object sent later
+						    * resolves it */
 		return;
 	}
 	if (n == 0) {
@@ -231,8 +239,7 @@ static void route_add(struct hub_ctl *ctl, const struct fpm_msg *m)
 		rc = ctl_fib_route_add_multi(ctl, prefix, len, gw, (unsigned int)n, ROUTE_FPM);
 	if (rc == -ENETUNREACH) {
 		stats.unreachable++;
-		fpm_route_remove(ctl, prefix, len);
-		route_ref_set(prefix, len, m->nh_id);
+		rib_remove_ours(ctl, prefix, len);
 		return;
 	}
 	if (rc < 0) {
@@ -256,8 +263,9 @@ static void route_del(struct hub_ctl *ctl, const struct fpm_msg *m)
 		stats.del_missing++;
 }
 
-/* Re-resolve every route that names object id, directly or through a group. */
-static void nho_changed(struct hub_ctl *ctl, uint32_t id)
+/* Re-resolve every route that names object id, directly or through a group, and with
+ * waiting, every route not in the RIB (it named an object not seen then). */
+static void nho_changed(struct hub_ctl *ctl, uint32_t id, bool waiting)
 {
 	const void *key;
 	void *data;
@@ -271,6 +279,12 @@ static void nho_changed(struct hub_ctl *ctl, uint32_t id)
 
 		for (unsigned int i = 0; !uses && o != NULL && o->is_group && i < o->n; i++)
 			uses = o->member[i] == id;
+		if (!uses && waiting) {
+			const struct ctl_route *cr =
+				ctl_fib_find(ctl, r->key.prefix, (uint8_t)r->key.len);
+
+			uses = cr == NULL || cr->source != ROUTE_FPM;
+		}
 		if (uses) {
 			struct fpm_msg m = {.kind = FPM_MSG_ROUTE_ADD, .dst = r->key.prefix,
 					    .dst_len = (uint8_t)r->key.len, .nh_id = r->nh_id};
@@ -299,8 +313,14 @@ static void nh_add(struct hub_ctl *ctl, const struct fpm_msg *m)
 	changed = memcmp(&srv->nho[pos], &o, sizeof(o)) != 0 && srv->nho[pos].id == o.id;
 	srv->nho[pos] = o;
 	stats.nh_add++;
-	if (changed || srv->state == FPM_SYNCED)
-		nho_changed(ctl, o.id);
+	/* Routes that use it: when it changed, or when some route waits for an object. A new
+	 * object nobody names yet costs nothing (zebra sends objects before routes). */
+	if (changed || srv->unresolved) {
+		bool waiting = srv->unresolved;
+
+		srv->unresolved = false; /* set again by any route still waiting */
+		nho_changed(ctl, o.id, waiting);
+	}
 }
 
 static void nh_del(const struct fpm_msg *m)

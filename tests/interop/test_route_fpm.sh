@@ -241,6 +241,17 @@ attrs = struct.pack("=HH4s", 8, 1, socket.inet_aton("55.0.0.0")) + \
 body = rt + attrs
 nl = struct.pack("=IHHII", 16 + len(body), 24, 0x501, 0, 0) + body
 s.sendall(struct.pack("!BBH", 1, 1, 4 + len(nl)) + nl)
+# 56.0.0.0/8 naming next-hop object 999 before the object exists, then the object
+# (192.168.1.8): the route must appear once its object does.
+rt = struct.pack("=BBBBBBBBI", 2, 8, 0, 0, 254, 186, 0, 1, 0)
+body = rt + struct.pack("=HH4s", 8, 1, socket.inet_aton("56.0.0.0")) + struct.pack("=HHI", 8, 30, 999)
+nl = struct.pack("=IHHII", 16 + len(body), 24, 0x501, 0, 0) + body
+s.sendall(struct.pack("!BBH", 1, 1, 4 + len(nl)) + nl)
+time.sleep(0.3)
+body = struct.pack("=BBBBI", 2, 0, 11, 0, 0) + struct.pack("=HHI", 8, 1, 999) + \
+       struct.pack("=HH4s", 8, 6, socket.inet_aton("192.168.1.8"))
+nl = struct.pack("=IHHII", 16 + len(body), 104, 0x501, 0, 0) + body
+s.sendall(struct.pack("!BBH", 1, 1, 4 + len(nl)) + nl)
 time.sleep(0.5)
 # A bad one: nlmsg_len past the end of the frame.
 bad = struct.pack("=IHHII", 200, 24, 0x501, 0, 0) + body
@@ -255,11 +266,14 @@ t_check "a malformed frame: the connection is reset" grep -q reset "$DIR/bad.out
 t_check "counted as bad-netlink-length; the good frame before it was applied" \
 	fpm_is 'f["malformed"]["bad-netlink-length"] == 1 and f["resets"] == 1'
 t_check "55.0.0.0/8 from the good frame is in the RIB" route_is 55.0.0.0/8 'r and r["source"] == "fpm"'
+t_check "56.0.0.0/8, sent before its next-hop object, is in the RIB via 192.168.1.8" \
+	route_is 56.0.0.0/8 'r and r["source"] == "fpm" and r["via"] == "192.168.1.8"'
+t_check "show fpm: one route waited for its object" fpm_is 'f["unknown_nexthop"] == 1'
 
 # --- zebra returns without 66.66.66.0/24: the re-sync sweeps what it did not send again ---------
 write_static no66
 t_check "zebra and staticd start again" frr_start
-both_gone() { route_is 66.66.66.0/24 'r is None' && route_is 55.0.0.0/8 'r is None'; }
+both_gone() { route_is 66.66.66.0/24 'r is None' && route_is 55.0.0.0/8 'r is None' && route_is 56.0.0.0/8 'r is None'; }
 t_check "after the re-sync 66.66.66.0/24 and 55.0.0.0/8 are gone" t_wait_for 20 both_gone
 t_check "routes zebra sent again are there (77.0.0.0/8)" \
 	t_wait_for 20 route_is 77.0.0.0/8 'r and r["source"] == "fpm"'
