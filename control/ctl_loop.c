@@ -8,6 +8,8 @@
 
 #include "control/cli_server.h"
 #include "control/ctl_loop.h"
+#include "control/ctl_exc.h"
+#include "control/fpm_server.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_local.h"
 #include "control/ctl_neigh.h"
@@ -99,6 +101,7 @@ unsigned int ctl_loop_once(struct hub_ctl *ctl)
 	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl);
 
 	work += cli_server_poll(ctl);
+	work += fpm_server_poll(ctl) + ctl_exc_poll(ctl);
 	rte_timer_manage();
 	if (now >= ctl->next_tick) {
 		ctl_neigh_tick(ctl, now);

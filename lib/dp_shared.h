@@ -25,6 +25,7 @@
 
 struct rte_lpm;
 struct rte_rcu_qsbr;
+struct dp_nhg;
 
 #define DP_MAX_PORTS RTE_MAX_ETHPORTS
 #define DP_MAX_RXQ 32	   /* rx queues one worker polls, over all ports */
@@ -122,6 +123,7 @@ struct dp_shared {
 	struct dp_port ports[DP_MAX_PORTS];
 	struct dp_tunnel tunnels[DP_MAX_TUNNELS];
 	unsigned int n_tunnels;
+	const struct dp_nhg *nhg;	/* ECMP groups (lib/dp_nhg.h), written by control */
 };
 
 struct dp_worker {

@@ -48,7 +48,11 @@
 	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
 	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */         \
 	X(NHRP_MALFORMED, "nhrp-malformed")     /* the NHRP codec refused the packet */        \
-	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */
+	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */ \
+	X(EXC_NOT_IPV4, "exception-not-ipv4")   /* from the exception interface: not IPv4/ARP */ \
+	X(EXC_NO_ROUTE, "exception-no-route")   /* from the exception interface: no usable route */ \
+	X(EXC_BROADCAST, "exception-broadcast") /* broadcast from the kernel: not replicated */ \
+	X(EXC_TAP_FULL, "exception-tap-full")   /* the exception interface did not take it */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,
