@@ -47,7 +47,18 @@
 	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
 	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */         \
 	X(NHRP_MALFORMED, "nhrp-malformed")     /* the NHRP codec refused the packet */        \
-	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */
+	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */ \
+	X(ESP_UNKNOWN_SPI, "esp-unknown-spi")   /* no inbound SA with that SPI */             \
+	X(ESP_INTEGRITY, "esp-integrity-failure") /* ICV mismatch (RFC 4303 3.4.4) */        \
+	X(ESP_REPLAY, "esp-replay")             /* seen already or left of the window */       \
+	X(ESP_BAD_PADDING, "esp-bad-padding")   /* pad length/bytes or next header wrong */    \
+	X(ESP_TRUNCATED, "esp-truncated")       /* shorter than header + trailer + ICV, or not \
+						 * a whole number of cipher blocks */        \
+	X(ESP_PEER_MISMATCH, "esp-peer-mismatch") /* SA used from an address not bound to it */ \
+	X(ESP_CRYPTO, "esp-crypto-error")       /* IPsec-MB job failed, or no flat buffer */ \
+	X(ESP_SEQ_OVERFLOW, "esp-seq-overflow") /* 32-bit sequence used up: rekey (3.3.3) */ \
+	X(ESP_NO_SA, "esp-no-sa")               /* protection required, peer has no SA */      \
+	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,
