@@ -5,9 +5,11 @@
 
 #include <rte_byteorder.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 
 #include "dataplane/dp_esp.h"
 #include "dataplane/dp_fwd.h"
+#include "lib/esp_mbuf.h"
 #include "lib/drop_reason.h"
 
 /* A worker's queues and per-burst work space (in its SA replica, written only by it). */
@@ -26,9 +28,12 @@ struct dp_esp_scratch {
 	uint32_t len[DP_BURST];	/* out: plaintext (GRE) bytes */
 };
 
-size_t dp_esp_scratch_size(void)
+int dp_esp_scratch_init(struct dp_sa_table *t, int socket)
 {
-	return sizeof(struct dp_esp_scratch);
+	if (t->scratch == NULL)
+		t->scratch = rte_zmalloc_socket("dp_esp_scratch", sizeof(struct dp_esp_scratch),
+						RTE_CACHE_LINE_SIZE, socket);
+	return t->scratch != NULL ? 0 : -ENOMEM;
 }
 
 static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total)
@@ -45,12 +50,6 @@ static inline uint32_t get32(const uint8_t *p)
 
 	memcpy(&v, p, 4);
 	return rte_be_to_cpu_32(v);
-}
-
-static inline void set32(uint8_t *p, uint32_t v)
-{
-	v = rte_cpu_to_be_32(v);
-	memcpy(p, &v, 4);
 }
 
 /* Before crypto: everything that can be refused without the key. 0 or a drop reason. */
@@ -177,32 +176,16 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 	}
 }
 
-/* Lay out one GRE packet as ESP around it (all but IV, ciphertext and ICV). */
+/* Take a sequence number for one GRE packet and lay it out as ESP (all but the crypto). */
 static uint8_t out_prepare(struct dp_sa_table *t, struct esp_seq *seqs, struct rte_mbuf *m,
 			   uint32_t idx, struct esp_op *op)
 {
 	struct dp_sa *sa = &t->sa[idx];
-	const struct esp_keys *k = &sa->keys;
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
-							  RTE_ETHER_HDR_LEN);
-	uint16_t ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
-	uint32_t l4 = RTE_ETHER_HDR_LEN + ihl, front = esp_front_len(k), plen, pad, i;
 	uint64_t v, seq;
-	uint8_t *p, *esp;
+	int rc;
 
 	if (idx >= t->max || sa->dir != ESP_DIR_OUT)
 		return HUB_DROP_ESP_NO_SA;
-	if (unlikely(m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1)) {
-		sa->c.other++;
-		return HUB_DROP_ESP_CRYPTO;
-	}
-	plen = rte_pktmbuf_pkt_len(m) - l4;
-	pad = esp_pad_len(k, plen);
-	if (rte_pktmbuf_headroom(m) < front ||
-	    rte_pktmbuf_tailroom(m) < pad + ESP_TRAILER_LEN + k->icv_len) {
-		sa->c.other++;
-		return HUB_DROP_NO_HEADROOM;
-	}
 	/* RFC 4303 3.3.3: one number per packet; without ESN it must never cycle. */
 	v = __atomic_add_fetch(&seqs[idx].next, 1, __ATOMIC_RELAXED);
 	seq = v - sa->seq_base;
@@ -210,23 +193,11 @@ static uint8_t out_prepare(struct dp_sa_table *t, struct esp_seq *seqs, struct r
 		sa->c.other++;
 		return HUB_DROP_ESP_SEQ_OVERFLOW;
 	}
-	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
-	memmove(p, p + front, l4);
-	esp = p + l4;
-	set32(esp, sa->spi);
-	set32(esp + 4, (uint32_t)seq);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + k->icv_len));
-	for (i = 0; i < pad; i++)
-		p[i] = (uint8_t)(i + 1);
-	p[pad] = (uint8_t)pad;
-	p[pad + 1] = ESP_NEXT_GRE;
-	op->esp = esp;
-	op->len = front + plen + pad + ESP_TRAILER_LEN + k->icv_len;
-	op->seq_hi = (uint32_t)(seq >> 32);
-	op->iv_seed = v;
-	op->k = k;
-	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
-	ip_fix(ip, ESP_PROTO, (uint16_t)(ihl + op->len));
+	rc = esp_mbuf_encap(m, &sa->keys, sa->spi, seq, v, op);
+	if (unlikely(rc < 0)) {
+		sa->c.other++;
+		return rc == -ENOSPC ? HUB_DROP_NO_HEADROOM : HUB_DROP_ESP_CRYPTO;
+	}
 	return 0;
 }
 

@@ -23,7 +23,8 @@
 #include "dataplane/dp_sa.h"
 #include "lib/dp_peer.h"
 
-size_t dp_esp_scratch_size(void);
+/* The worker's queues and work space, allocated in t at worker start (0 or -ENOMEM). */
+int dp_esp_scratch_init(struct dp_sa_table *t, int socket);
 
 /*
  * The transforms on their own, for tests and the stage below. pkts hold Ethernet frames

@@ -1,64 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Applying control's SA messages to a worker's replica (dataplane/dp_sa.h). */
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
-#include <rte_errno.h>
-#include <rte_jhash.h>
-#include <rte_malloc.h>
-
-#include "dataplane/dp_esp.h"
 #include "dataplane/dp_sa.h"
-
-struct dp_sa_table *dp_sa_table_create(const char *name, uint32_t max, int socket)
-{
-	char hname[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters hp = {
-		.entries = RTE_MAX(max, 8u),
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-	};
-	struct dp_sa_table *t;
-
-	t = rte_zmalloc_socket("dp_sa_table", sizeof(*t), RTE_CACHE_LINE_SIZE, socket);
-	if (t == NULL)
-		goto nomem;
-	t->max = max;
-	t->sa = rte_zmalloc_socket("dp_sa", sizeof(t->sa[0]) * RTE_MAX(max, 1u),
-				   RTE_CACHE_LINE_SIZE, socket);
-	t->scratch = rte_zmalloc_socket("dp_esp_scratch", dp_esp_scratch_size(),
-					RTE_CACHE_LINE_SIZE, socket);
-	if (t->sa == NULL || t->scratch == NULL)
-		goto nomem;
-	snprintf(hname, sizeof(hname), "%s_spi", name);
-	hp.name = hname;
-	hp.key_len = sizeof(uint32_t);
-	t->by_spi = rte_hash_create(&hp);
-	snprintf(hname, sizeof(hname), "%s_out", name);
-	hp.key_len = sizeof(struct dp_sa_peer_key);
-	t->out_by_peer = rte_hash_create(&hp);
-	t->mgr = esp_mgr_create();
-	if (t->by_spi == NULL || t->out_by_peer == NULL || t->mgr == NULL)
-		goto nomem;
-	return t;
-nomem:
-	dp_sa_table_free(t);
-	rte_errno = ENOMEM;
-	return NULL;
-}
-
-void dp_sa_table_free(struct dp_sa_table *t)
-{
-	if (t == NULL)
-		return;
-	rte_hash_free(t->by_spi);
-	rte_hash_free(t->out_by_peer);
-	esp_mgr_free(t->mgr);
-	rte_free(t->scratch);
-	rte_free(t->sa);
-	rte_free(t);
-}
 
 /* Remove slot idx from the indexes, only where they still point at it. */
 static void sa_unindex(struct dp_sa_table *t, uint32_t idx)

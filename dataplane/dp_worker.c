@@ -102,6 +102,11 @@ int dp_worker_main(void *arg)
 	if (l == NULL)
 		return -ENOMEM;
 	dp_redirect_init(&l->redirect, sh->redirect_interval_tsc);
+	if (w->sa != NULL &&
+	    dp_esp_scratch_init(w->sa, (int)rte_lcore_to_socket_id(w->lcore_id)) < 0) {
+		rte_free(l);
+		return -ENOMEM;
+	}
 	rte_rcu_qsbr_thread_register(sh->qsbr, w->index);
 	rte_rcu_qsbr_thread_online(sh->qsbr, w->index);
 

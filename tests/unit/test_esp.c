@@ -648,7 +648,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	pool = rte_pktmbuf_pool_create("esp", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	tab = dp_sa_table_create("esp_test", N_SA, SOCKET_ID_ANY);
+	tab = esp_table_create("esp_test", N_SA, SOCKET_ID_ANY);
+	if (tab != NULL && dp_esp_scratch_init(tab, SOCKET_ID_ANY) < 0)
+		tab = NULL;
 	seqs = rte_zmalloc(NULL, sizeof(*seqs) * N_SA, 64);
 	mgr = esp_mgr_create();
 	if (pool == NULL || tab == NULL || seqs == NULL || mgr == NULL) {
