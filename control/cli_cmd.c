@@ -223,6 +223,7 @@ static const struct cli_cmd *const cli_tables[] = {
 	cli_nhrp_cmds,
 	cli_route_cmds,
 	cli_system_cmds,
+	cli_crypto_cmds,
 };
 
 static struct cli_token *token_new(const char *word, size_t len, unsigned int argn)
