@@ -15,6 +15,7 @@
 
 #include "dataplane/dp_esp.h"
 #include "dataplane/dp_sa.h"
+#include "lib/cfg.h"
 #include "lib/esp_crypto.h"
 #include "lib/esp_replay.h"
 #include "tests/unit/cunit_run.h"
@@ -601,6 +602,94 @@ static void test_esp_reused_index_restarts_sequence(void)
 	sa_remove(30);
 }
 
+/* ---- configuration ---- */
+
+#define CFG_BASE                                                                                \
+	"ports = ({ name = \"u\"; device = \"net_null0\"; address = \"1.1.1.1/24\"; });\n"
+
+/* Load CFG_BASE + text; NULL and the message in err when refused. */
+static struct hub_cfg *cfg_try(const char *text, char *err, size_t len)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s%s", CFG_BASE, text);
+	return cfg_load_string(buf, "t.conf", err, len);
+}
+
+static void expect_cfg_error(const char *text, const char *want)
+{
+	char err[CFG_ERR_MAX];
+	struct hub_cfg *cfg = cfg_try(text, err, sizeof(err));
+
+	CU_ASSERT_PTR_NULL(cfg);
+	if (cfg != NULL) {
+		cfg_free(cfg);
+		return;
+	}
+	if (strstr(err, want) == NULL)
+		printf("\n  wanted \"%s\" in: %s\n", want, err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+}
+
+static void test_esp_cfg_accepts_profile_and_static_keys(void)
+{
+	char err[CFG_ERR_MAX];
+	struct hub_cfg *cfg = cfg_try(
+		"crypto = { profiles = ({ name = \"lab\"; secret = \"lab-secret\"; }); sas = (\n"
+		"{ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002; profile = \"lab\"; },\n"
+		"{ peer = \"2.2.2.3\"; spi_in = 0x1003; spi_out = 0x2003; cipher = \"aes-cbc-256\";\n"
+		"  integrity = \"hmac-sha256-128\"; esn = true;\n"
+		"  key_in = \"0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\";\n"
+		"  key_out = \"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\";\n"
+		"  auth_in = \"0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\";\n"
+		"  auth_out = \"0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"; }\n"
+		"); };\n",
+		err, sizeof(err));
+
+	if (cfg == NULL)
+		printf("\n  %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->crypto.n_sas, 2);
+	CU_ASSERT_EQUAL(cfg->crypto.sas[1].cipher, ESP_CIPHER_AES_CBC_256);
+	CU_ASSERT_EQUAL(cfg->crypto.sas[1].spi_in, 0x1003);
+	CU_ASSERT_EQUAL(cfg->crypto.max_sas, 4096);
+	cfg_free(cfg);
+}
+
+static void test_esp_cfg_errors_name_file_line_and_reason(void)
+{
+	/* the line of the offending key, in the file:line form of every cfg error */
+	expect_cfg_error("crypto = { sas = (\n{ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002;\n"
+			 "cipher = \"aes-gcm-128\"; key_in = \"0x0011\"; key_out = \"0x0011\"; }); };",
+			 "t.conf:4: crypto.sas[0].key_in: 2 bytes; aes-gcm-128 takes 20");
+	expect_cfg_error("crypto = { sas = ({ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002;"
+			 " cipher = \"aes-gcm-128\"; key_in = \"zz\"; key_out = \"0x00\"; }); };",
+			 "not a hex key");
+	expect_cfg_error("crypto = { sas = ({ peer = \"2.2.2.2\"; spi_in = 5; spi_out = 0x2002;"
+			 " profile = \"x\"; }); };", "crypto.sas[0].spi_in");
+	expect_cfg_error("crypto = { sas = ({ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002;"
+			 " profile = \"nope\"; }); };", "no profile named \"nope\"");
+	expect_cfg_error("crypto = { sas = ({ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002;"
+			 " cipher = \"aes-cbc-128\"; key_in = \"0x00112233445566778899aabbccddeeff\";"
+			 " key_out = \"0x00112233445566778899aabbccddeeff\"; }); };",
+			 "AES-CBC needs an integrity algorithm");
+	expect_cfg_error("crypto = { sas = ({ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002;"
+			 " }); };", "needs a profile or a cipher");
+	expect_cfg_error("crypto = { profiles = ({ name = \"p\"; secret = \"12345678\"; }); sas = (\n"
+			 "{ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002; profile = \"p\"; },\n"
+			 "{ peer = \"2.2.2.3\"; spi_in = 0x1002; spi_out = 0x2003; profile = \"p\"; }); };",
+			 "t.conf:4: crypto.sas[1]: inbound SPI 0x1002 is already crypto.sas[0]'s");
+	expect_cfg_error("crypto = { profiles = ({ name = \"p\"; secret = \"12345678\"; }); sas = (\n"
+			 "{ peer = \"2.2.2.2\"; spi_in = 0x1002; spi_out = 0x2002; profile = \"p\";\n"
+			 " key_in = \"0x00\"; }); };", "give either a profile or a cipher and keys");
+	expect_cfg_error("crypto = { profiles = ({ name = \"p\"; secret = \"12345678\";"
+			 " replay_window = 5000; }); };", "replay_window");
+	expect_cfg_error("crypto = { profiles = ({ name = \"p\"; secret = \"12345678\";"
+			 " replay_window = 0; esn = true; }); };", "ESN needs a replay window");
+	expect_cfg_error("crypto = { profiles = ({ name = \"p\"; cipher = \"aes-ctr\";"
+			 " secret = \"12345678\"; }); };", "cipher");
+}
+
 static int add_suite(const char *name, const CU_TestInfo *tests, unsigned int n)
 {
 	CU_pSuite s = CU_add_suite(name, NULL, NULL);
@@ -627,6 +716,10 @@ static const CU_TestInfo drop_tests[] = {
 	T(test_esp_bad_padding_dropped_and_counted),
 	T(test_esp_unknown_spi_and_wrong_peer_dropped),
 	T(test_esp_replayed_packet_dropped),
+};
+static const CU_TestInfo cfg_tests[] = {
+	T(test_esp_cfg_accepts_profile_and_static_keys),
+	T(test_esp_cfg_errors_name_file_line_and_reason),
 };
 static const CU_TestInfo replay_tests[] = {
 	T(test_esp_replay_window_slides_and_refuses_late),
@@ -661,7 +754,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (add_suite("esp_vectors", vector_tests, RTE_DIM(vector_tests)) ||
 	    add_suite("esp_drops", drop_tests, RTE_DIM(drop_tests)) ||
-	    add_suite("esp_replay", replay_tests, RTE_DIM(replay_tests))) {
+	    add_suite("esp_replay", replay_tests, RTE_DIM(replay_tests)) ||
+	    add_suite("esp_cfg", cfg_tests, RTE_DIM(cfg_tests))) {
 		CU_cleanup_registry();
 		return 1;
 	}
