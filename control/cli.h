@@ -46,7 +46,11 @@ union cli_arg {
 		uint32_t addr;	  /* network order, as typed (host bits are checked by the command) */
 		uint8_t len;
 	} prefix;		  /* A.B.C.D/LEN */
-	uint32_t num;		  /* ID: 0..65535 */
+	uint32_t num;		  /* ID: 0..65535; SPI: 0..2^32-1, decimal or 0x hex */
+	struct {
+		uint8_t len;
+		uint8_t b[39];
+	} hex;			  /* HEX: a key, "0x" optional, at most 39 bytes */
 };
 
 struct cli_args {
@@ -59,7 +63,8 @@ typedef void (*cli_cmd_fn)(struct cli_sess *s, const struct cli_args *a, uint32_
 /*
  * Syntax: words separated by single spaces. Lower-case words are keywords, accepted as
  * any unambiguous prefix (Cisco's "sh ip nh"). Placeholders: A.B.C.D (IPv4 address),
- * A.B.C.D/LEN (IPv4 prefix), ID (a number 0..65535).
+ * A.B.C.D/LEN (IPv4 prefix), ID (a number 0..65535), SPI (a 32-bit number, decimal or 0x
+ * hex), HEX (a key in hex digits).
  */
 struct cli_cmd {
 	const char *syntax;
@@ -74,6 +79,7 @@ extern const struct cli_cmd cli_route_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_session_cmds[];
 extern const struct cli_cmd cli_debug_cmds[];
+extern const struct cli_cmd cli_crypto_cmds[];
 
 /* Output. Line ends are "\n"; the session turns them into CR LF for the terminal. */
 void cli_printf(struct cli_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

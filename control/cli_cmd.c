@@ -23,15 +23,18 @@
 
 #include "control/cli_priv.h"
 #include "lib/cfg.h"
+#include "lib/esp_sa.h"
 
 #define CLI_MAX_TOKENS 12
-#define WORD_MAX 64
+#define WORD_MAX 84 /* a HEX key: "0x" + 78 digits */
 
 enum cli_tok_kind {
 	CLI_TOK_KW = 0,
 	CLI_TOK_IPV4,	/* A.B.C.D */
 	CLI_TOK_PREFIX, /* A.B.C.D/LEN */
 	CLI_TOK_NUM,	/* ID */
+	CLI_TOK_SPI,	/* SPI */
+	CLI_TOK_HEX,	/* HEX */
 };
 
 struct cli_token {
@@ -80,6 +83,9 @@ static const struct {
 	{"A.B.C.D", "IPv4 address"},
 	{"A.B.C.D/LEN", "IPv4 prefix"},
 	{"ID", "DPDK port id"},
+	{"crypto", "ESP security associations"},
+	{"SPI", "Security parameter index (decimal or 0x hex)"},
+	{"HEX", "Key in hex digits"},
 };
 
 static const char *help_of_word(const char *w)
@@ -162,6 +168,27 @@ static int tok_match(const struct cli_token *t, const char *buf, unsigned int n,
 		v.num = (uint32_t)x;
 		break;
 	}
+	case CLI_TOK_SPI: {
+		unsigned long long x;
+		char *end;
+
+		if (word[0] < '0' || word[0] > '9')
+			return -1;
+		errno = 0;
+		x = strtoull(word, &end, 0);
+		if (errno != 0 || *end != '\0' || x > UINT32_MAX)
+			return -1;
+		v.num = (uint32_t)x;
+		break;
+	}
+	case CLI_TOK_HEX: {
+		int len = esp_hex_parse(word, v.hex.b, sizeof(v.hex.b));
+
+		if (len < 0)
+			return -1;
+		v.hex.len = (uint8_t)len;
+		break;
+	}
 	default:
 		return -1;
 	}
@@ -226,6 +253,7 @@ static const struct cli_cmd *const cli_tables[] = {
 	cli_route_cmds,
 	cli_system_cmds,
 	cli_debug_cmds,
+	cli_crypto_cmds,
 };
 
 static struct cli_token *token_new(const char *word, size_t len, unsigned int argn)
@@ -246,6 +274,10 @@ static struct cli_token *token_new(const char *word, size_t len, unsigned int ar
 		t->kind = CLI_TOK_PREFIX;
 	else if (strcmp(t->word, "ID") == 0)
 		t->kind = CLI_TOK_NUM;
+	else if (strcmp(t->word, "SPI") == 0)
+		t->kind = CLI_TOK_SPI;
+	else if (strcmp(t->word, "HEX") == 0)
+		t->kind = CLI_TOK_HEX;
 	else
 		t->kind = CLI_TOK_KW;
 	if (t->kind != CLI_TOK_KW)

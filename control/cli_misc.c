@@ -38,6 +38,7 @@ static void cmd_help(struct cli_sess *s, const struct cli_args *a, uint32_t flag
 	help_table(s, cli_system_cmds);
 	help_table(s, cli_debug_cmds);
 	help_table(s, cli_session_cmds);
+	help_table(s, cli_crypto_cmds);
 }
 
 static void cmd_show_users(struct cli_sess *s, const struct cli_args *a, uint32_t flags)

@@ -136,6 +136,7 @@ int cli_runcfg_print(const struct cli_server *srv, FILE *out)
 	size_t extra_maps = rc != NULL ? rc->n_maps : 0, extra_routes = rc != NULL ? rc->n_routes : 0;
 	struct cfg_nhrp_map *maps[CFG_MAX_TUNNELS] = {NULL};
 	struct cfg_route *routes = NULL;
+	struct cfg_ipsec_sa *sas = NULL;
 	struct hub_cfg *copy = malloc(sizeof(*copy));
 	unsigned int t, i, n;
 	size_t k;
@@ -146,6 +147,24 @@ int cli_runcfg_print(const struct cli_server *srv, FILE *out)
 	memcpy(copy, cfg, sizeof(*copy));
 	if (copy->cli_password[0] != '\0')
 		snprintf(copy->cli_password, sizeof(copy->cli_password), "<hidden>");
+	/* ESP keys and profile secrets are not shown either (docs/esp.md). */
+	sas = calloc(cfg->crypto.n_sas + 1, sizeof(*sas));
+	if (sas == NULL)
+		goto out;
+	for (i = 0; i < cfg->crypto.n_sas; i++) {
+		sas[i] = cfg->crypto.sas[i];
+		if (sas[i].key_in[0] != '\0')
+			strcpy(sas[i].key_in, "<hidden>");
+		if (sas[i].key_out[0] != '\0')
+			strcpy(sas[i].key_out, "<hidden>");
+		if (sas[i].auth_in[0] != '\0')
+			strcpy(sas[i].auth_in, "<hidden>");
+		if (sas[i].auth_out[0] != '\0')
+			strcpy(sas[i].auth_out, "<hidden>");
+	}
+	copy->crypto.sas = sas;
+	for (i = 0; i < copy->crypto.n_profiles; i++)
+		strcpy(copy->crypto.profiles[i].secret, "<hidden>");
 	for (t = 0; t < cfg->n_tunnels; t++) {
 		const struct cfg_nhrp *nh = &cfg->tunnels[t].nhrp;
 
@@ -191,6 +210,7 @@ out:
 	for (t = 0; t < CFG_MAX_TUNNELS; t++)
 		free(maps[t]);
 	free(routes);
+	free(sas);
 	free(copy);
 	return ret;
 }

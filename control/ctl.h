@@ -23,6 +23,7 @@ struct ctl_fib;
 struct ctl_peer_table;
 struct ctl_lan;
 struct nhrp_server;
+struct ctl_sa_store;
 
 /*
  * `debug nhrp` (control/cli_debug.c): while users > 0 the NHRP server formats one line per
@@ -62,6 +63,7 @@ struct hub_ctl {
 	struct ctl_lan *lan;			/* LAN next hops */
 	struct nhrp_server *nhrp;		/* the NHRP server (control/nhrp_server.h) */
 	struct cli_server *cli;			/* the telnet CLI and telemetry views */
+	struct ctl_sa_store *sa;		/* the ESP SA store (control/ctl_sa.h) */
 	uint64_t start_tsc;
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
 	uint64_t nhrp_rx;			/* NHRP packets punted to control */

@@ -21,6 +21,7 @@
 #include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
 #include "control/ctl_ports.h"
+#include "control/ctl_sa.h"
 #include "control/ctl_stats.h"
 #include "control/ctl_tunnel.h"
 #include "control/ctl_underlay.h"
@@ -81,6 +82,7 @@ void ctl_hub_stop(struct hub_ctl *ctl)
 	fpm_server_free(ctl);
 	ctl_workers_stop(ctl);
 	ctl_stats_log(ctl);
+	ctl_sa_free(ctl);
 	nhrp_server_stop(ctl);
 	ctl_peer_free(ctl);
 	ctl_fib_free(ctl);
@@ -116,6 +118,7 @@ int ctl_hub_start(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 	    run_step(ctl_fib_init(ctl), "FIB") < 0 ||
 	    run_step(ctl_peer_init(ctl), "peer table") < 0 ||
 	    run_step(ctl_lan_init(ctl), "LAN next hops") < 0 ||
+	    run_step(ctl_sa_init(ctl), "ESP SAs") < 0 ||
 	    run_step(ctl_peer_load_config(ctl), "static NHRP maps") < 0 ||
 	    run_step(ctl_fib_load_config(ctl), "routes") < 0 ||
 	    run_step(nhrp_server_init(ctl), "NHRP server") < 0 ||

@@ -10,6 +10,7 @@
 #include "control/ctl_loop.h"
 #include "control/ctl_exc.h"
 #include "control/fpm_server.h"
+#include "control/ctl_sa.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_local.h"
 #include "control/ctl_neigh.h"
@@ -98,7 +99,8 @@ static unsigned int event_drain(struct hub_ctl *ctl)
 unsigned int ctl_loop_once(struct hub_ctl *ctl)
 {
 	uint64_t now = rte_rdtsc();
-	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl);
+	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl) +
+			    ctl_sa_poll(ctl);
 
 	work += cli_server_poll(ctl);
 	work += fpm_server_poll(ctl) + ctl_exc_poll(ctl);

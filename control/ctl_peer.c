@@ -16,6 +16,7 @@
 #include "control/ctl_lan.h"
 #include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
+#include "control/ctl_sa.h"
 #include "control/ctl_underlay.h"
 #include "lib/hub_log.h"
 #include "lib/outer_hdr.h"
@@ -622,6 +623,8 @@ int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, str
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	gre = (rte_be16_t *)(hdr + OUTER_HDR_GRE_OFF);
 	gre[1] = rte_cpu_to_be_16(proto);
+	if (ctl_sa_protect(ctl, tunnel_idx, dst, 0, m) < 0) /* ESP when dst has an SA */
+		return -EPERM;
 	return ctl_neigh_output(ctl, nh.port_idx, nh.nexthop, m);
 }
 

@@ -5,6 +5,7 @@
 #include <rte_ip.h>
 
 #include "dataplane/dp_classify.h"
+#include "lib/esp_sa.h"
 
 static inline struct dp_class_result drop(uint8_t reason)
 {
@@ -58,6 +59,11 @@ static struct dp_class_result classify_ipv4(const struct dp_port *port, const st
 		if (port->role != DP_PORT_UNDERLAY)
 			return drop(HUB_DROP_IP_PROTO);
 		return (struct dp_class_result){.cls = DP_CLASS_GRE, .l3_off = off,
+						.l4_off = off + ihl};
+	case ESP_PROTO:
+		if (port->role != DP_PORT_UNDERLAY)
+			return drop(HUB_DROP_IP_PROTO);
+		return (struct dp_class_result){.cls = DP_CLASS_ESP, .l3_off = off,
 						.l4_off = off + ihl};
 	default:
 		return drop(HUB_DROP_IP_PROTO);

@@ -14,6 +14,7 @@ enum dp_class {
 	DP_CLASS_ICMP_ECHO, /* echo request to the port's address: answered in the worker */
 	DP_CLASS_GRE,	    /* GRE to an underlay port's address */
 	DP_CLASS_ROUTE,	    /* IPv4 on a LAN port for somewhere else: to the FIB */
+	DP_CLASS_ESP,	    /* ESP (RFC 4303) to an underlay port's address */
 };
 
 struct dp_class_result {

@@ -11,6 +11,7 @@
 #include <rte_lpm.h>
 
 #include "dataplane/dp_fwd.h"
+#include "dataplane/dp_esp.h"
 #include "dataplane/dp_gre.h"
 #include "dataplane/dp_icmp_err.h"
 #include "dataplane/dp_inner.h"
@@ -86,7 +87,7 @@ static void peer_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf
 	p->pkts_out++;
 	p->bytes_out += len;
 	w->stats.forwarded++;
-	dp_tx_enqueue(w, &l->tx[p->d.port_id], p->d.port_id, m);
+	dp_esp_output(w, l, p, m); /* ESP when the peer has an SA, else as it is */
 }
 
 /* RFC 791 3.2 / RFC 1812 5.3.1: decrement TTL; expired -> ICMP time exceeded from the
@@ -286,6 +287,11 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 	tunnel = tunnel_match(sh, port_id, &g);
 	if (unlikely(tunnel < 0)) {
 		drop(w, m, HUB_DROP_GRE_KEY);
+		return;
+	}
+	if (unlikely(sh->tunnels[tunnel].protect_required &&
+		     !(m->ol_flags & RTE_MBUF_F_RX_SEC_OFFLOAD))) {
+		drop(w, m, HUB_DROP_UNPROTECTED);
 		return;
 	}
 	src_slot = dp_peer_by_nbma(w->peers, outer_src, 0);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "dataplane/dp_esp.h"
 #include "dataplane/dp_gre.h"
 #include "dataplane/dp_mcast.h"
 
@@ -45,7 +46,7 @@ void dp_mcast_replicate(struct dp_worker *w, struct dp_local *l, struct rte_mbuf
 		p->pkts_out++;
 		p->bytes_out += len;
 		w->stats.mcast_copies++;
-		dp_tx_enqueue(w, &l->tx[p->d.port_id], p->d.port_id, copy);
+		dp_esp_output(w, l, p, copy); /* ESP when the peer has an SA */
 	}
 	rte_pktmbuf_free(m); /* the clones keep the payload alive until sent */
 }

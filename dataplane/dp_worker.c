@@ -12,6 +12,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dataplane/dp_classify.h"
+#include "dataplane/dp_esp.h"
 #include "dataplane/dp_fwd.h"
 #include "dataplane/dp_mcast.h"
 #include "dataplane/dp_icmp.h"
@@ -49,7 +50,11 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 			break;
 		}
 		case DP_CLASS_GRE:
+			m->ol_flags &= ~RTE_MBUF_F_RX_SEC_OFFLOAD; /* clear: not from ESP */
 			dp_fwd_gre_input(w, l, port_id, m, c.l3_off, c.l4_off);
+			break;
+		case DP_CLASS_ESP:
+			dp_esp_in_add(w, l, port_id, m, c.l3_off, c.l4_off);
 			break;
 		case DP_CLASS_ROUTE:
 			dp_fwd_lan_input(w, l, port_id, m, c.l3_off);
@@ -68,6 +73,10 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 			break;
 		}
 	}
+	/* ESP collected above is decrypted as one burst, and what the burst sent to
+	 * protected peers is encrypted as one (lanes fill: DESIGN.md 5). */
+	dp_esp_in_flush(w, l);
+	dp_esp_out_flush(w, l);
 }
 
 static void tx_flush_all(struct dp_worker *w, struct dp_local *l)
@@ -93,6 +102,11 @@ int dp_worker_main(void *arg)
 	if (l == NULL)
 		return -ENOMEM;
 	dp_redirect_init(&l->redirect, sh->redirect_interval_tsc);
+	if (w->sa != NULL &&
+	    dp_esp_scratch_init(w->sa, (int)rte_lcore_to_socket_id(w->lcore_id)) < 0) {
+		rte_free(l);
+		return -ENOMEM;
+	}
 	rte_rcu_qsbr_thread_register(sh->qsbr, w->index);
 	rte_rcu_qsbr_thread_online(sh->qsbr, w->index);
 
@@ -102,6 +116,12 @@ int dp_worker_main(void *arg)
 
 		/* Table updates first, bounded, so a burst of changes cannot stall rx. */
 		if (dp_peer_apply_ring(w->peers, w->msg_ring, DP_MSG_APPLY_MAX) > 0) {
+			took = rte_rdtsc() - start;
+			total++;
+			if (took > w->stats.max_apply_cycles)
+				w->stats.max_apply_cycles = took;
+		}
+		if (w->sa_ring != NULL && dp_sa_apply_ring(w->sa, w->sa_ring, DP_SA_APPLY_MAX) > 0) {
 			took = rte_rdtsc() - start;
 			total++;
 			if (took > w->stats.max_apply_cycles)
@@ -132,6 +152,7 @@ int dp_worker_main(void *arg)
 			}
 			total += n;
 		}
+		dp_esp_out_flush(w, l);
 		dp_punt_flush(w, l);
 		/* This worker holds no FIB reference across iterations. */
 		rte_rcu_qsbr_quiescent(sh->qsbr, w->index);
@@ -156,6 +177,7 @@ int dp_worker_main(void *arg)
 		tx_flush_all(w, l);
 		last_drain = rte_rdtsc();
 	}
+	dp_esp_out_flush(w, l);
 	tx_flush_all(w, l);
 	rte_rcu_qsbr_thread_offline(sh->qsbr, w->index);
 	rte_rcu_qsbr_thread_unregister(sh->qsbr, w->index);

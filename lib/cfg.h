@@ -79,6 +79,11 @@ struct cfg_nhrp {
 	unsigned int n_maps;
 };
 
+enum cfg_protection {
+	CFG_PROTECT_OPTIONAL = 0, /* ESP to and from peers that have an SA, GRE with the rest */
+	CFG_PROTECT_REQUIRED = 1, /* GRE/NHRP outside ESP dropped; peers without an SA unreachable */
+};
+
 struct cfg_tunnel {
 	char name[CFG_NAME_MAX];	 /* e.g. "Tunnel0" */
 	struct cfg_prefix address;	 /* the hub's tunnel address and the tunnel subnet */
@@ -91,6 +96,7 @@ struct cfg_tunnel {
 	int line;
 	char exception_if[CFG_IFNAME_MAX]; /* kernel interface (net_tap) carrying the hub's
 					  * tunnel address for FRR; "" = none */
+	int protection;			 /* enum cfg_protection (docs/esp.md) */
 };
 
 /* Inner (overlay) static route. */
@@ -98,6 +104,44 @@ struct cfg_route {
 	struct cfg_prefix prefix;
 	uint32_t via; /* a tunnel peer's tunnel address, or a gateway on a LAN port */
 	int line;
+};
+
+/* ESP (docs/esp.md). Keys are hex strings: AES-GCM keys carry the 4-byte salt at the end,
+ * as Linux XFRM's rfc4106(gcm(aes)) takes them. */
+#define CFG_MAX_IPSEC_PROFILES 8
+#define CFG_MAX_IPSEC_SAS 65536
+#define CFG_HEXKEY_MAX 75 /* "0x" + 72 digits (AES-256 + salt) + NUL */
+
+struct cfg_ipsec_profile {
+	char name[CFG_NAME_MAX];
+	int cipher;			/* enum esp_cipher (lib/esp_sa.h) */
+	int integrity;			/* enum esp_integ */
+	char secret[CFG_PASSWORD_MAX];	/* per-peer keys are derived from it: labs and tests */
+	uint32_t replay_window;		/* packets, 0 = off, at most 4096 */
+	bool esn;
+	int line;
+};
+
+/* One spoke's pair of SAs: spi_in for what the hub receives, spi_out for what it sends. */
+struct cfg_ipsec_sa {
+	uint32_t peer;			/* the spoke's NBMA address */
+	uint32_t spi_in, spi_out;
+	char profile[CFG_NAME_MAX];	/* "" = the algorithms and keys below */
+	int cipher;
+	int integrity;
+	char key_in[CFG_HEXKEY_MAX], key_out[CFG_HEXKEY_MAX];
+	char auth_in[CFG_HEXKEY_MAX], auth_out[CFG_HEXKEY_MAX];
+	uint32_t replay_window;
+	bool esn;
+	int line;
+};
+
+struct cfg_crypto {
+	uint32_t max_sas;		/* SA slots in every worker's table, default 4096 */
+	struct cfg_ipsec_profile profiles[CFG_MAX_IPSEC_PROFILES];
+	unsigned int n_profiles;
+	struct cfg_ipsec_sa *sas;
+	unsigned int n_sas;
 };
 
 struct cfg_log_type {
@@ -141,6 +185,7 @@ struct hub_cfg {
 	uint32_t fpm_listen;		       /* default 127.0.0.1 */
 	uint16_t fpm_port;		       /* default 2620 */
 	uint32_t fpm_stale_time;	       /* seconds zebra's routes outlive it, default 30 */
+	struct cfg_crypto crypto;
 };
 
 /*

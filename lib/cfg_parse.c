@@ -16,6 +16,7 @@
 
 #include "lib/cfg.h"
 #include "lib/cfg_schema.h"
+#include "lib/esp_sa.h"
 
 /* A configuration is written by hand; anything this large is a mistake. */
 #define CFG_FILE_MAX (16u << 20)
@@ -790,6 +791,117 @@ static void check_log(struct check *c)
 			}
 }
 
+/* One hex key of an SA: present, hex, and as long as the algorithm takes. */
+static void check_hexkey(struct check *c, const config_setting_t *ent, const char *key,
+			 const char *val, unsigned int want, const char *what, unsigned int i)
+{
+	uint8_t buf[ESP_KEY_MAX + ESP_SALT_LEN];
+	char path[64];
+	int n;
+
+	snprintf(path, sizeof(path), "crypto.sas[%u].%s", i, key);
+	if (val[0] == '\0') {
+		cfg_err_add(c->e, line_of(ent, NULL), path, "missing: %s takes a %u-byte key", what,
+			    want);
+		return;
+	}
+	n = esp_hex_parse(val, buf, sizeof(buf));
+	if (n < 0)
+		cfg_err_add(c->e, line_of(ent, key), path, "not a hex key (\"0x\" and pairs of digits)");
+	else if ((unsigned int)n != want)
+		cfg_err_add(c->e, line_of(ent, key), path, "%d bytes; %s takes %u", n, what, want);
+}
+
+static void check_crypto(struct check *c)
+{
+	const config_setting_t *cr = member(c->root, "crypto");
+	const config_setting_t *plist = member(cr, "profiles"), *slist = member(cr, "sas");
+	const struct cfg_crypto *k = &c->cfg->crypto;
+	char path[64], a[16];
+
+	for (unsigned int i = 0; i < k->n_profiles; i++) {
+		const struct cfg_ipsec_profile *p = &k->profiles[i];
+		const config_setting_t *ent = elem(plist, i);
+
+		for (unsigned int j = 0; j < i; j++)
+			if (strcmp(p->name, k->profiles[j].name) == 0) {
+				snprintf(path, sizeof(path), "crypto.profiles[%u].name", i);
+				cfg_err_add(c->e, line_of(ent, "name"), path,
+					    "duplicate profile name \"%s\"", p->name);
+			}
+		snprintf(path, sizeof(path), "crypto.profiles[%u]", i);
+		if (esp_cipher_is_aead((unsigned int)p->cipher) != (p->integrity == ESP_INTEG_NONE))
+			cfg_err_add(c->e, line_of(ent, "integrity"), path,
+				    "%s", esp_cipher_is_aead((unsigned int)p->cipher)
+						  ? "AES-GCM carries its own integrity: integrity must be none"
+						  : "AES-CBC needs an integrity algorithm");
+		if (p->esn && p->replay_window == 0)
+			cfg_err_add(c->e, line_of(ent, "esn"), path, "ESN needs a replay window");
+	}
+	if ((uint64_t)k->n_sas * 2 > k->max_sas)
+		cfg_err_add(c->e, line_of(cr, "max_sas"), "crypto.max_sas",
+			    "%u SAs configured (two per entry) but max_sas is %u", k->n_sas * 2,
+			    k->max_sas);
+	for (unsigned int i = 0; i < k->n_sas; i++) {
+		const struct cfg_ipsec_sa *s = &k->sas[i];
+		const config_setting_t *ent = elem(slist, i);
+		unsigned int klen;
+
+		snprintf(path, sizeof(path), "crypto.sas[%u]", i);
+		for (unsigned int j = 0; j < i; j++) {
+			if (s->peer == k->sas[j].peer)
+				cfg_err_add(c->e, line_of(ent, "peer"), path,
+					    "peer %s already has SAs (crypto.sas[%u])",
+					    cfg_ipv4_str(s->peer, a, sizeof(a)), j);
+			if (s->spi_in == k->sas[j].spi_in)
+				cfg_err_add(c->e, line_of(ent, "spi_in"), path,
+					    "inbound SPI 0x%x is already crypto.sas[%u]'s", s->spi_in,
+					    j);
+		}
+		if (s->profile[0] != '\0') {
+			unsigned int j;
+
+			for (j = 0; j < k->n_profiles; j++)
+				if (strcmp(s->profile, k->profiles[j].name) == 0)
+					break;
+			if (j == k->n_profiles)
+				cfg_err_add(c->e, line_of(ent, "profile"), path,
+					    "no profile named \"%s\"", s->profile);
+			if (s->key_in[0] || s->key_out[0] || s->auth_in[0] || s->auth_out[0] ||
+			    s->cipher != ESP_CIPHER_NONE || s->integrity != ESP_INTEG_NONE)
+				cfg_err_add(c->e, line_of(ent, "profile"), path,
+					    "algorithms and keys come from the profile: give either a "
+					    "profile or a cipher and keys");
+			continue;
+		}
+		if (s->cipher == ESP_CIPHER_NONE) {
+			cfg_err_add(c->e, line_of(ent, NULL), path, "needs a profile or a cipher");
+			continue;
+		}
+		if (esp_cipher_is_aead((unsigned int)s->cipher) != (s->integrity == ESP_INTEG_NONE))
+			cfg_err_add(c->e, line_of(ent, "integrity"), path,
+				    "%s", esp_cipher_is_aead((unsigned int)s->cipher)
+						  ? "AES-GCM carries its own integrity: integrity must be none"
+						  : "AES-CBC needs an integrity algorithm");
+		if (s->esn && s->replay_window == 0)
+			cfg_err_add(c->e, line_of(ent, "esn"), path, "ESN needs a replay window");
+		klen = esp_cipher_key_len((unsigned int)s->cipher) +
+		       (esp_cipher_is_aead((unsigned int)s->cipher) ? ESP_SALT_LEN : 0);
+		check_hexkey(c, ent, "key_in", s->key_in, klen, esp_cipher_name((unsigned int)s->cipher), i);
+		check_hexkey(c, ent, "key_out", s->key_out, klen, esp_cipher_name((unsigned int)s->cipher), i);
+		klen = esp_integ_key_len((unsigned int)s->integrity);
+		if (klen > 0) {
+			check_hexkey(c, ent, "auth_in", s->auth_in, klen,
+				     esp_integ_name((unsigned int)s->integrity), i);
+			check_hexkey(c, ent, "auth_out", s->auth_out, klen,
+				     esp_integ_name((unsigned int)s->integrity), i);
+		} else if (s->auth_in[0] || s->auth_out[0]) {
+			cfg_err_add(c->e, line_of(ent, s->auth_in[0] ? "auth_in" : "auth_out"), path,
+				    "integrity is none: no auth keys");
+		}
+	}
+}
+
 static void cfg_check(struct cfg_errbuf *e, const config_setting_t *root, struct hub_cfg *cfg)
 {
 	struct check c = {.e = e, .root = root, .cfg = cfg};
@@ -801,6 +913,7 @@ static void cfg_check(struct cfg_errbuf *e, const config_setting_t *root, struct
 	check_workers(&c);
 	check_cli(&c);
 	check_log(&c);
+	check_crypto(&c);
 }
 
 /* ---------------------------------------------------------------------------------------- */

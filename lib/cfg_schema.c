@@ -17,6 +17,7 @@
 
 #include "lib/cfg.h"
 #include "lib/cfg_schema.h"
+#include "lib/esp_sa.h"
 
 /* Longest setting path we print; deeper or longer names are cut, never overflowed. */
 #define CFG_PATH_MAX 256
@@ -147,6 +148,12 @@ static const struct cfg_key nhrp_keys[] = {
 };
 static const struct cfg_section nhrp_section = SECTION_NOLINE(nhrp_keys);
 
+static const struct cfg_word protection_words[] = {
+	{"optional", CFG_PROTECT_OPTIONAL},
+	{"required", CFG_PROTECT_REQUIRED},
+	{NULL, 0},
+};
+
 static const struct cfg_key tunnel_keys[] = {
 	K_STR("name", struct cfg_tunnel, name, CFG_FMT_NAME, 1, CFG_NAME_MAX - 1, NULL,
 	      CFG_KEY_REQUIRED),
@@ -169,6 +176,16 @@ static const struct cfg_key tunnel_keys[] = {
 	K_GROUP("nhrp", struct cfg_tunnel, nhrp, nhrp_section),
 	K_STR("exception_interface", struct cfg_tunnel, exception_if, CFG_FMT_NAME, 0,
 	      CFG_IFNAME_MAX - 1, NULL, CFG_KEY_OPTIONAL),
+	/* optional (the default) is not printed, so configurations without ESP read as before */
+	{
+		.name = "protection",
+		.ltype = CFG_LT_STRING,
+		.ctype = CFG_CT_INT,
+		.fmt = CFG_FMT_WORDS,
+		.flags = CFG_KEY_OPTIONAL,
+		.words = protection_words,
+		.off = offsetof(struct cfg_tunnel, protection),
+	},
 };
 static const struct cfg_section tunnel_section = SECTION(tunnel_keys, struct cfg_tunnel);
 
@@ -263,6 +280,85 @@ static const struct cfg_key fpm_keys[] = {
 	K_INT("stale_time", struct hub_cfg, fpm_stale_time, CFG_CT_U32, 1, 3600, 30, 0),
 };
 static const struct cfg_section fpm_section = SECTION_NOLINE(fpm_keys);
+static const struct cfg_word cipher_words[] = {
+	{"aes-gcm-128", ESP_CIPHER_AES_GCM_128},
+	{"aes-gcm-256", ESP_CIPHER_AES_GCM_256},
+	{"aes-cbc-128", ESP_CIPHER_AES_CBC_128},
+	{"aes-cbc-256", ESP_CIPHER_AES_CBC_256},
+	{NULL, 0},
+};
+
+static const struct cfg_word integ_words[] = {
+	{"none", ESP_INTEG_NONE},
+	{"hmac-sha1-96", ESP_INTEG_HMAC_SHA1_96},
+	{"hmac-sha256-128", ESP_INTEG_HMAC_SHA256_128},
+	{NULL, 0},
+};
+
+static const struct cfg_key profile_keys[] = {
+	K_STR("name", struct cfg_ipsec_profile, name, CFG_FMT_NAME, 1, CFG_NAME_MAX - 1, NULL,
+	      CFG_KEY_REQUIRED),
+	K_WORDS("cipher", struct cfg_ipsec_profile, cipher, CFG_CT_INT, cipher_words,
+		ESP_CIPHER_AES_GCM_128),
+	K_WORDS("integrity", struct cfg_ipsec_profile, integrity, CFG_CT_INT, integ_words,
+		ESP_INTEG_NONE),
+	K_STR("secret", struct cfg_ipsec_profile, secret, CFG_FMT_TEXT, 8, CFG_PASSWORD_MAX - 1,
+	      NULL, CFG_KEY_REQUIRED),
+	K_INT("replay_window", struct cfg_ipsec_profile, replay_window, CFG_CT_U32, 0,
+	      ESP_REPLAY_WINDOW_MAX, 64, 0),
+	K_BOOL("esn", struct cfg_ipsec_profile, esn, false),
+};
+static const struct cfg_section profile_section = SECTION(profile_keys, struct cfg_ipsec_profile);
+
+static const struct cfg_key ipsec_sa_keys[] = {
+	K_ADDR("peer", struct cfg_ipsec_sa, peer, CFG_CT_IPV4, CFG_FMT_HOST, CFG_KEY_REQUIRED),
+	K_INT("spi_in", struct cfg_ipsec_sa, spi_in, CFG_CT_U32, 256, UINT32_MAX, 0,
+	      CFG_KEY_REQUIRED),
+	K_INT("spi_out", struct cfg_ipsec_sa, spi_out, CFG_CT_U32, 256, UINT32_MAX, 0,
+	      CFG_KEY_REQUIRED),
+	K_STR("profile", struct cfg_ipsec_sa, profile, CFG_FMT_NAME, 1, CFG_NAME_MAX - 1, NULL,
+	      CFG_KEY_OPTIONAL),
+	/* without a profile; "none" (0) is left out of the canonical form */
+	{
+		.name = "cipher",
+		.ltype = CFG_LT_STRING,
+		.ctype = CFG_CT_INT,
+		.fmt = CFG_FMT_WORDS,
+		.flags = CFG_KEY_OPTIONAL,
+		.words = cipher_words,
+		.off = offsetof(struct cfg_ipsec_sa, cipher),
+	},
+	{
+		.name = "integrity",
+		.ltype = CFG_LT_STRING,
+		.ctype = CFG_CT_INT,
+		.fmt = CFG_FMT_WORDS,
+		.flags = CFG_KEY_OPTIONAL,
+		.words = integ_words,
+		.off = offsetof(struct cfg_ipsec_sa, integrity),
+	},
+	K_STR("key_in", struct cfg_ipsec_sa, key_in, CFG_FMT_TEXT, 0, CFG_HEXKEY_MAX - 1, NULL,
+	      CFG_KEY_OPTIONAL),
+	K_STR("key_out", struct cfg_ipsec_sa, key_out, CFG_FMT_TEXT, 0, CFG_HEXKEY_MAX - 1, NULL,
+	      CFG_KEY_OPTIONAL),
+	K_STR("auth_in", struct cfg_ipsec_sa, auth_in, CFG_FMT_TEXT, 0, CFG_HEXKEY_MAX - 1, NULL,
+	      CFG_KEY_OPTIONAL),
+	K_STR("auth_out", struct cfg_ipsec_sa, auth_out, CFG_FMT_TEXT, 0, CFG_HEXKEY_MAX - 1,
+	      NULL, CFG_KEY_OPTIONAL),
+	K_INT("replay_window", struct cfg_ipsec_sa, replay_window, CFG_CT_U32, 0,
+	      ESP_REPLAY_WINDOW_MAX, 64, 0),
+	K_BOOL("esn", struct cfg_ipsec_sa, esn, false),
+};
+static const struct cfg_section ipsec_sa_section = SECTION(ipsec_sa_keys, struct cfg_ipsec_sa);
+
+static const struct cfg_key crypto_keys[] = {
+	K_INT("max_sas", struct cfg_crypto, max_sas, CFG_CT_U32, 16, 1048576, 4096, 0),
+	K_LIST("profiles", struct cfg_crypto, profiles, n_profiles, struct cfg_ipsec_profile, 0,
+	       CFG_MAX_IPSEC_PROFILES, profile_section, 0),
+	K_LIST("sas", struct cfg_crypto, sas, n_sas, struct cfg_ipsec_sa, 0, CFG_MAX_IPSEC_SAS,
+	       ipsec_sa_section, CFG_KEY_DYNAMIC),
+};
+static const struct cfg_section crypto_section = SECTION_NOLINE(crypto_keys);
 
 /* Routes: a full Internet table is not configured by hand; FPM brings large tables. */
 #define CFG_MAX_UNDERLAY_ROUTES 1024
@@ -283,6 +379,7 @@ static const struct cfg_key root_keys[] = {
 	K_FLAT("cli", cli_section),
 	K_FLAT("log", log_section),
 	K_FLAT("fpm", fpm_section),
+	K_GROUP("crypto", struct hub_cfg, crypto, crypto_section),
 };
 const struct cfg_section cfg_schema_root = SECTION_NOLINE(root_keys);
 

@@ -26,6 +26,8 @@
 struct rte_lpm;
 struct rte_rcu_qsbr;
 struct dp_nhg;
+struct esp_seq;
+struct dp_sa_table;
 
 #define DP_MAX_PORTS RTE_MAX_ETHPORTS
 #define DP_MAX_RXQ 32	   /* rx queues one worker polls, over all ports */
@@ -58,6 +60,7 @@ struct dp_tunnel {
 	uint32_t addr;		     /* the hub's tunnel address, network order */
 	uint16_t mtu;		     /* inner MTU */
 	uint16_t tcp_mss;	     /* 0 = no clamping */
+	bool protect_required;	     /* clear GRE/NHRP dropped; peers without an SA unreachable */
 };
 
 /* Why a packet went to control; stored in the mbuf's punt metadata. */
@@ -124,6 +127,8 @@ struct dp_shared {
 	struct dp_tunnel tunnels[DP_MAX_TUNNELS];
 	unsigned int n_tunnels;
 	const struct dp_nhg *nhg;	/* ECMP groups (lib/dp_nhg.h), written by control */
+	struct esp_seq *esp_seq;	/* outbound ESP sequence counter per SA index (the one
+					 * thing workers write in common: atomic adds) */
 };
 
 struct dp_worker {
@@ -142,6 +147,8 @@ struct dp_worker {
 					 * (multicast to replicate; meta.tunnel says where) */
 	struct dp_peer_table *peers;	/* this worker's replica (allocated by control) */
 	const struct dp_shared *shared;
+	struct dp_sa_table *sa;		/* this worker's SA replica (dataplane/dp_sa.h), or NULL */
+	struct rte_ring *sa_ring;	/* control -> worker, SP/SC, struct esp_sa_msg */
 	struct dp_worker_stats stats;
 } __rte_cache_aligned;
 

@@ -52,7 +52,18 @@
 	X(EXC_NOT_IPV4, "exception-not-ipv4")   /* from the exception interface: not IPv4/ARP */ \
 	X(EXC_NO_ROUTE, "exception-no-route")   /* from the exception interface: no usable route */ \
 	X(EXC_BROADCAST, "exception-broadcast") /* broadcast from the kernel: not replicated */ \
-	X(EXC_TAP_FULL, "exception-tap-full")   /* the exception interface did not take it */
+	X(EXC_TAP_FULL, "exception-tap-full")   /* the exception interface did not take it */ \
+	X(ESP_UNKNOWN_SPI, "esp-unknown-spi")   /* no inbound SA with that SPI */             \
+	X(ESP_INTEGRITY, "esp-integrity-failure") /* ICV mismatch (RFC 4303 3.4.4) */        \
+	X(ESP_REPLAY, "esp-replay")             /* seen already or left of the window */       \
+	X(ESP_BAD_PADDING, "esp-bad-padding")   /* pad length/bytes or next header wrong */    \
+	X(ESP_TRUNCATED, "esp-truncated")       /* shorter than header + trailer + ICV, or not \
+						 * a whole number of cipher blocks */        \
+	X(ESP_PEER_MISMATCH, "esp-peer-mismatch") /* SA used from an address not bound to it */ \
+	X(ESP_CRYPTO, "esp-crypto-error")       /* IPsec-MB job failed, or no flat buffer */ \
+	X(ESP_SEQ_OVERFLOW, "esp-seq-overflow") /* 32-bit sequence used up: rekey (3.3.3) */ \
+	X(ESP_NO_SA, "esp-no-sa")               /* protection required, peer has no SA */      \
+	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

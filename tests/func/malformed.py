@@ -16,8 +16,7 @@
 # are valid up to the inner destination go to one with no route (inner-no-route), so every
 # packet ends under exactly one named reason, deterministically, without neighbours.
 #
-# ESP (unknown SPI, old sequence, bad ICV, bad padding) plugs in at esp_cases() when
-# dataplane/dp_esp*.c lands; it returns nothing until then.
+# ESP cases (unknown SPI; the keyed ones are in tests/unit/test_esp.c) are in esp_cases().
 import json
 import os
 import struct
@@ -155,7 +154,7 @@ def cases():
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst="1.1.1.2") / GRE() / inner(), "ipv4-not-for-us")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4500) / Raw(b"x" * 20), "ipv4-protocol")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / TCP(dport=179), "ipv4-protocol")
-    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB, proto=50) / Raw(b"\0" * 40), "ipv4-protocol")
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB, proto=50) / Raw(b"\0" * 40), "esp-unknown-spi")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / ICMP(type=0) / Raw(b"x"), "icmp-unhandled")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / ICMP(type=8, code=1), "icmp-unhandled")
     add(outer_raw(b"\x08\x00\x00", proto=1), "icmp-malformed")
@@ -246,9 +245,10 @@ def cases():
 
 
 def esp_cases():
-    """ESP inbound cases (unknown SPI, replayed or old sequence, bad ICV, bad padding).
-    Not yet: the dataplane has no ESP. Return (frame, reason) pairs here when it does."""
-    return []
+    """ESP inbound cases without an SA configured here: every SPI is unknown. Replay, ICV
+    and padding cases need keys: tests/unit/test_esp.c covers them."""
+    e = Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB, proto=50)
+    return [(raw(e / Raw(b"\x00\x00\x12\x34\x00\x00\x00\x01" + b"\xaa" * 48)), "esp-unknown-spi")]
 
 
 def gen(d):

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The worker's ESP stage (dataplane/dp_esp.h). */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+
+#include "dataplane/dp_esp.h"
+#include "dataplane/dp_fwd.h"
+#include "lib/esp_mbuf.h"
+#include "lib/drop_reason.h"
+
+/* A worker's queues and per-burst work space (in its SA replica, written only by it). */
+struct dp_esp_scratch {
+	uint16_t n_in, n_out;
+	struct rte_mbuf *in[DP_BURST];
+	uint16_t in_port[DP_BURST], in_l3[DP_BURST], in_l4[DP_BURST];
+	struct rte_mbuf *out[DP_BURST];
+	uint16_t out_port[DP_BURST];
+	uint32_t out_sa[DP_BURST];
+	uint8_t verdict[DP_BURST];
+	/* for the transforms */
+	struct esp_op ops[DP_BURST];
+	int32_t idx[DP_BURST];
+	uint64_t seq[DP_BURST];
+	uint32_t len[DP_BURST];	/* out: plaintext (GRE) bytes */
+};
+
+int dp_esp_scratch_init(struct dp_sa_table *t, int socket)
+{
+	if (t->scratch == NULL)
+		t->scratch = rte_zmalloc_socket("dp_esp_scratch", sizeof(struct dp_esp_scratch),
+						RTE_CACHE_LINE_SIZE, socket);
+	return t->scratch != NULL ? 0 : -ENOMEM;
+}
+
+static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total)
+{
+	ip->next_proto_id = proto;
+	ip->total_length = rte_cpu_to_be_16(total);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return rte_be_to_cpu_32(v);
+}
+
+/* Before crypto: everything that can be refused without the key. 0 or a drop reason. */
+static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint16_t l4,
+			  struct esp_op *op, int32_t *idx_out, uint64_t *seq_out)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
+	uint32_t esp_len = rte_be_to_cpu_16(ip->total_length) - (uint32_t)(l4 - l3);
+	const struct esp_keys *k;
+	uint8_t *esp;
+	struct dp_sa *sa;
+	uint64_t seq;
+	int32_t idx;
+
+	*idx_out = -1;
+	if (esp_len < ESP_HDR_LEN)
+		return HUB_DROP_ESP_TRUNCATED;
+	if (unlikely(m->nb_segs != 1))
+		return HUB_DROP_ESP_CRYPTO; /* in-place crypto needs one flat buffer */
+	esp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+	idx = dp_sa_by_spi(t, get32(esp));
+	if (idx < 0)
+		return HUB_DROP_ESP_UNKNOWN_SPI;
+	*idx_out = idx;
+	sa = &t->sa[idx];
+	k = &sa->keys;
+	/* The SA belongs to one spoke: its packets come from that spoke's address (and NAT
+	 * port), so the GRE inside is attributed to the peer the SA is bound to. */
+	if (ip->src_addr != sa->peer_addr) {
+		sa->c.other++;
+		return HUB_DROP_ESP_PEER_MISMATCH;
+	}
+	if (esp_len < (uint32_t)ESP_HDR_LEN + k->iv_len + ESP_TRAILER_LEN + k->icv_len ||
+	    (esp_len - ESP_HDR_LEN - k->iv_len - k->icv_len) % k->block != 0) {
+		sa->c.truncated++;
+		return HUB_DROP_ESP_TRUNCATED;
+	}
+	seq = esp_replay_infer(&sa->replay, sa->esn, get32(esp + 4));
+	if (!esp_replay_check(&sa->replay, seq)) {
+		sa->c.replay++;
+		return HUB_DROP_ESP_REPLAY;
+	}
+	*seq_out = seq;
+	op->esp = esp;
+	op->len = esp_len;
+	op->seq_hi = (uint32_t)(seq >> 32);
+	op->k = k;
+	return 0;
+}
+
+/* After crypto: ICV verdict, replay (again: a duplicate may sit in the same burst), trailer
+ * (RFC 4303 2.4-2.6), then strip ESP so the packet reads as the GRE packet it carried. */
+static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint16_t l4,
+			 const struct esp_op *op, int32_t idx, uint64_t seq)
+{
+	struct dp_sa *sa = &t->sa[idx];
+	const struct esp_keys *k = &sa->keys;
+	uint32_t front = ESP_HDR_LEN + k->iv_len, body, pad, i, gre_len;
+	const uint8_t *trailer;
+	struct rte_ipv4_hdr *ip;
+	uint16_t ihl;
+
+	if (op->status == -EBADMSG) {
+		sa->c.integrity++;
+		return HUB_DROP_ESP_INTEGRITY;
+	}
+	if (op->status != 0) {
+		sa->c.other++;
+		return op->status == -EINVAL ? HUB_DROP_ESP_TRUNCATED : HUB_DROP_ESP_CRYPTO;
+	}
+	if (!esp_replay_check(&sa->replay, seq)) {
+		sa->c.replay++;
+		return HUB_DROP_ESP_REPLAY;
+	}
+	esp_replay_update(&sa->replay, seq); /* RFC 4303 3.4.3: only once authenticated */
+
+	body = op->len - front - k->icv_len; /* payload + padding + trailer */
+	trailer = op->esp + front + body - ESP_TRAILER_LEN;
+	pad = trailer[0];
+	if (pad > body - ESP_TRAILER_LEN || trailer[1] != ESP_NEXT_GRE) {
+		sa->c.padding++;
+		return HUB_DROP_ESP_BAD_PADDING;
+	}
+	/* RFC 4303 2.4: padding bytes are 1, 2, 3, ...; the receiver checks them. */
+	for (i = 0; i < pad; i++) {
+		if (trailer[(int)i - (int)pad] != i + 1) {
+			sa->c.padding++;
+			return HUB_DROP_ESP_BAD_PADDING;
+		}
+	}
+	gre_len = body - ESP_TRAILER_LEN - pad;
+	sa->c.pkts++;
+	sa->c.bytes += gre_len;
+
+	memmove(rte_pktmbuf_mtod_offset(m, uint8_t *, front), rte_pktmbuf_mtod(m, uint8_t *), l4);
+	rte_pktmbuf_adj(m, (uint16_t)front);
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - (l4 + gre_len)));
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
+	ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	ip_fix(ip, IPPROTO_GRE, (uint16_t)(ihl + gre_len));
+	m->ol_flags |= RTE_MBUF_F_RX_SEC_OFFLOAD; /* arrived inside ESP */
+	return 0;
+}
+
+void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uint16_t *l3,
+			const uint16_t *l4, uint16_t n, uint8_t *verdict)
+{
+	struct dp_esp_scratch *s = t->scratch;
+	uint16_t i, j = 0;
+	uint16_t map[DP_BURST];
+
+	for (i = 0; i < n; i++) {
+		verdict[i] = in_prepare(t, pkts[i], l3[i], l4[i], &s->ops[j], &s->idx[i],
+					&s->seq[i]);
+		if (verdict[i] == 0)
+			map[j++] = i;
+	}
+	if (j > 0)
+		esp_crypto_burst(t->mgr, s->ops, j, ESP_DIR_IN);
+	for (i = 0; i < j; i++) {
+		uint16_t k = map[i];
+
+		verdict[k] = in_finish(t, pkts[k], l3[k], l4[k], &s->ops[i], s->idx[k], s->seq[k]);
+	}
+}
+
+/* Take a sequence number for one GRE packet and lay it out as ESP (all but the crypto). */
+static uint8_t out_prepare(struct dp_sa_table *t, struct esp_seq *seqs, struct rte_mbuf *m,
+			   uint32_t idx, struct esp_op *op)
+{
+	struct dp_sa *sa = &t->sa[idx];
+	uint64_t v, seq;
+	int rc;
+
+	if (idx >= t->max || sa->dir != ESP_DIR_OUT)
+		return HUB_DROP_ESP_NO_SA;
+	/* RFC 4303 3.3.3: one number per packet; without ESN it must never cycle. */
+	v = __atomic_add_fetch(&seqs[idx].next, 1, __ATOMIC_RELAXED);
+	seq = v - sa->seq_base;
+	if (!sa->esn && seq > UINT32_MAX) {
+		sa->c.other++;
+		return HUB_DROP_ESP_SEQ_OVERFLOW;
+	}
+	rc = esp_mbuf_encap(m, &sa->keys, sa->spi, seq, v, op);
+	if (unlikely(rc < 0)) {
+		sa->c.other++;
+		return rc == -ENOSPC ? HUB_DROP_NO_HEADROOM : HUB_DROP_ESP_CRYPTO;
+	}
+	return 0;
+}
+
+void dp_esp_encap_burst(struct dp_sa_table *t, struct esp_seq *seq, struct rte_mbuf **pkts,
+			const uint32_t *sa_idx, uint16_t n, uint8_t *verdict)
+{
+	struct dp_esp_scratch *s = t->scratch;
+	uint16_t i, j = 0;
+	uint16_t map[DP_BURST];
+
+	for (i = 0; i < n; i++) {
+		verdict[i] = out_prepare(t, seq, pkts[i], sa_idx[i], &s->ops[j]);
+		if (verdict[i] == 0)
+			map[j++] = i;
+	}
+	if (j == 0)
+		return;
+	esp_crypto_burst(t->mgr, s->ops, j, ESP_DIR_OUT);
+	for (i = 0; i < j; i++) {
+		struct dp_sa *sa = &t->sa[sa_idx[map[i]]];
+
+		if (s->ops[i].status != 0) {
+			sa->c.other++;
+			verdict[map[i]] = HUB_DROP_ESP_CRYPTO;
+			continue;
+		}
+		sa->c.pkts++;
+		sa->c.bytes += s->ops[i].len;
+	}
+}
+
+void dp_esp_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+		   struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off)
+{
+	struct dp_esp_scratch *s;
+
+	if (unlikely(w->sa == NULL)) {
+		w->stats.drops[HUB_DROP_ESP_UNKNOWN_SPI]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s = w->sa->scratch;
+	if (s->n_in == DP_BURST)
+		dp_esp_in_flush(w, l);
+	s->in[s->n_in] = m;
+	s->in_port[s->n_in] = port_id;
+	s->in_l3[s->n_in] = l3_off;
+	s->in_l4[s->n_in] = l4_off;
+	s->n_in++;
+}
+
+void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
+{
+	struct dp_esp_scratch *s;
+	uint16_t i, n;
+
+	if (w->sa == NULL)
+		return;
+	s = w->sa->scratch;
+	n = s->n_in;
+	if (n == 0)
+		return;
+	s->n_in = 0;
+	dp_esp_decap_burst(w->sa, s->in, s->in_l3, s->in_l4, n, s->verdict);
+	for (i = 0; i < n; i++) {
+		if (s->verdict[i] != 0) {
+			w->stats.drops[s->verdict[i]]++;
+			rte_pktmbuf_free(s->in[i]);
+			continue;
+		}
+		dp_fwd_gre_input(w, l, s->in_port[i], s->in[i], s->in_l3[i], s->in_l4[i]);
+	}
+}
+
+void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		   struct rte_mbuf *m)
+{
+	const struct dp_tunnel *tu = &w->shared->tunnels[p->d.tunnel_idx];
+	struct dp_esp_scratch *s;
+	int32_t idx = -1;
+
+	if (w->sa != NULL)
+		idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
+	if (idx < 0) {
+		if (unlikely(tu->protect_required)) {
+			w->stats.drops[HUB_DROP_ESP_NO_SA]++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+		dp_tx_enqueue(w, &l->tx[p->d.port_id], p->d.port_id, m);
+		return;
+	}
+	/* Multicast copies are a header chained to a shared clone: encrypting in place needs
+	 * the packet in one buffer of its own. */
+	if (m->nb_segs > 1 && rte_pktmbuf_linearize(m) < 0) {
+		w->stats.drops[HUB_DROP_ESP_CRYPTO]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s = w->sa->scratch;
+	if (s->n_out == DP_BURST)
+		dp_esp_out_flush(w, l);
+	s->out[s->n_out] = m;
+	s->out_port[s->n_out] = p->d.port_id;
+	s->out_sa[s->n_out] = (uint32_t)idx;
+	s->n_out++;
+}
+
+void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l)
+{
+	struct dp_esp_scratch *s;
+	uint16_t i, n;
+
+	if (w->sa == NULL)
+		return;
+	s = w->sa->scratch;
+	n = s->n_out;
+	if (n == 0)
+		return;
+	s->n_out = 0;
+	dp_esp_encap_burst(w->sa, w->shared->esp_seq, s->out, s->out_sa, n, s->verdict);
+	for (i = 0; i < n; i++) {
+		if (s->verdict[i] != 0) {
+			w->stats.drops[s->verdict[i]]++;
+			rte_pktmbuf_free(s->out[i]);
+			continue;
+		}
+		dp_tx_enqueue(w, &l->tx[s->out_port[i]], s->out_port[i], s->out[i]);
+	}
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The ESP stage of the worker (RFC 4303, transport mode over GRE, IPv4).
+ *
+ * Inbound, between classification and GRE decap: the classifier hands every ESP packet to
+ * dp_esp_in_add(); at the end of the rx burst dp_esp_in_flush() checks them (SPI, bound
+ * peer, length, anti-replay), decrypts the whole set in one IPsec-MB burst, checks the
+ * trailer, strips ESP and hands each survivor to dp_fwd_gre_input() as the GRE packet it
+ * carried, marked as protected (RTE_MBUF_F_RX_SEC_OFFLOAD).
+ *
+ * Outbound, after GRE encap: dp_esp_output() sends a GRE packet toward a peer either as it
+ * is (no SA, tunnel not protected), or queues it; dp_esp_out_flush() (when 32 are queued,
+ * after each rx burst, before tx) encrypts the queue in one burst and hands it to tx.
+ */
+#ifndef HUB_DP_ESP_H
+#define HUB_DP_ESP_H
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "dataplane/dp_local.h"
+#include "dataplane/dp_sa.h"
+#include "lib/dp_peer.h"
+
+/* The worker's queues and work space, allocated in t at worker start (0 or -ENOMEM). */
+int dp_esp_scratch_init(struct dp_sa_table *t, int socket);
+
+/*
+ * The transforms on their own, for tests and the stage below. pkts hold Ethernet frames
+ * whose outer IPv4 header starts at l3[i]. verdict[i] is 0 or an enum hub_drop; a packet
+ * with a verdict is left for the caller to drop.
+ *
+ * dp_esp_decap_burst: ESP at l4[i] in, the GRE packet it carried out (same offsets, outer
+ * protocol 47, lengths fixed).
+ * dp_esp_encap_burst: a GRE packet in (sa_idx[i] says which outbound SA), ESP out; seq is
+ * the shared counter array (dp_shared.esp_seq).
+ */
+void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uint16_t *l3,
+			const uint16_t *l4, uint16_t n, uint8_t *verdict);
+void dp_esp_encap_burst(struct dp_sa_table *t, struct esp_seq *seq, struct rte_mbuf **pkts,
+			const uint32_t *sa_idx, uint16_t n, uint8_t *verdict);
+
+void dp_esp_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+		   struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
+void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l);
+
+/* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. */
+void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		   struct rte_mbuf *m);
+void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Applying control's SA messages to a worker's replica (dataplane/dp_sa.h). */
+#include <errno.h>
+#include <string.h>
+
+#include "dataplane/dp_sa.h"
+
+/* Remove slot idx from the indexes, only where they still point at it. */
+static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
+{
+	struct dp_sa *s = &t->sa[idx];
+	void *data;
+
+	if (s->dir == ESP_DIR_IN) {
+		if (rte_hash_lookup_data(t->by_spi, &s->spi, &data) >= 0 &&
+		    (uintptr_t)data == idx)
+			rte_hash_del_key(t->by_spi, &s->spi);
+	} else if (s->dir == ESP_DIR_OUT) {
+		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
+
+		if (rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
+		    (uintptr_t)data == idx)
+			rte_hash_del_key(t->out_by_peer, &k);
+	}
+	s->dir = 0;
+}
+
+static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_params *p)
+{
+	struct dp_sa *s = &t->sa[idx];
+	int rc;
+
+	if (s->dir != 0)
+		sa_unindex(t, idx);
+	memset(&s->c, 0, sizeof(s->c));
+	rc = esp_keys_expand(t->mgr, &s->keys, p);
+	if (rc < 0)
+		return rc;
+	esp_replay_init(&s->replay, p->replay_window);
+	s->spi = p->spi;
+	s->peer_addr = p->peer_addr;
+	s->nat_port = p->nat_port;
+	s->esn = (p->flags & ESP_SA_F_ESN) != 0;
+	s->seq_base = p->seq_base;
+	if (p->dir == ESP_DIR_IN) {
+		rc = rte_hash_add_key_data(t->by_spi, &s->spi, (void *)(uintptr_t)idx);
+	} else {
+		struct dp_sa_peer_key k = {.addr = p->peer_addr, .port = p->nat_port};
+
+		/* An upsert: a new outbound SA for a peer takes over from the old one at once
+		 * (make before break); the old one's DEL then leaves the index alone. */
+		rc = rte_hash_add_key_data(t->out_by_peer, &k, (void *)(uintptr_t)idx);
+	}
+	if (rc < 0)
+		return -ENOSPC;
+	s->dir = p->dir;
+	return 0;
+}
+
+int dp_sa_apply(struct dp_sa_table *t, const struct esp_sa_msg *msg)
+{
+	int rc = -EINVAL;
+
+	if (msg->idx < t->max) {
+		switch (msg->type) {
+		case ESP_SA_MSG_SET:
+			rc = sa_set(t, msg->idx, &msg->p);
+			break;
+		case ESP_SA_MSG_DEL:
+			if (t->sa[msg->idx].dir != 0)
+				sa_unindex(t, msg->idx);
+			rc = 0;
+			break;
+		default:
+			break;
+		}
+	}
+	if (rc < 0)
+		t->bad_msgs++;
+	t->applied++;
+	return rc;
+}
+
+unsigned int dp_sa_apply_ring(struct dp_sa_table *t, struct rte_ring *ring, unsigned int max)
+{
+	struct esp_sa_msg msgs[8];
+	unsigned int done = 0, n, i;
+
+	while (done < max) {
+		n = rte_ring_sc_dequeue_burst_elem(ring, msgs, sizeof(msgs[0]),
+						   RTE_MIN(RTE_DIM(msgs), max - done), NULL);
+		if (n == 0)
+			break;
+		for (i = 0; i < n; i++)
+			dp_sa_apply(t, &msgs[i]);
+		done += n;
+	}
+	return done;
+}

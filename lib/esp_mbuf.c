@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+
+#include "lib/esp_mbuf.h"
+
+int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, uint64_t seq,
+		   uint64_t iv_seed, struct esp_op *op)
+{
+	struct rte_ipv4_hdr *ip;
+	uint32_t l4, front = esp_front_len(k), plen, pad, tail, i;
+	uint16_t ihl;
+	uint8_t *p, *esp;
+	uint32_t v;
+
+	if (m->nb_segs != 1 || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+	    rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + sizeof(*ip))
+		return -EINVAL;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	l4 = RTE_ETHER_HDR_LEN + ihl;
+	if (rte_pktmbuf_pkt_len(m) < l4)
+		return -EINVAL;
+	plen = rte_pktmbuf_pkt_len(m) - l4;
+	pad = esp_pad_len(k, plen);
+	tail = pad + ESP_TRAILER_LEN + k->icv_len;
+	if (rte_pktmbuf_headroom(m) < front || rte_pktmbuf_tailroom(m) < tail)
+		return -ENOSPC;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
+	memmove(p, p + front, l4);
+	esp = p + l4;
+	v = rte_cpu_to_be_32(spi);
+	memcpy(esp, &v, 4);
+	v = rte_cpu_to_be_32((uint32_t)seq);
+	memcpy(esp + 4, &v, 4);
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)tail);
+	for (i = 0; i < pad; i++)
+		p[i] = (uint8_t)(i + 1);
+	p[pad] = (uint8_t)pad;
+	p[pad + 1] = ESP_NEXT_GRE;
+	op->esp = esp;
+	op->len = front + plen + tail;
+	op->seq_hi = (uint32_t)(seq >> 32);
+	op->iv_seed = iv_seed;
+	op->k = k;
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	ip->next_proto_id = ESP_PROTO;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(ihl + op->len));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return 0;
+}
