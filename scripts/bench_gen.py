@@ -342,6 +342,7 @@ def cmd_measure(a):
         res["drops"] = prev[4]["drops"] - first[4]["drops"]
         res["drop_reasons"] = d
         res["hub_forwarded"] = prev[4]["forwarded"] - first[4]["forwarded"]
+        res["hub_rx"] = prev[4]["rx"] - first[4]["rx"]
     print(json.dumps(res))
 
 # ---------------------------------------------------------------------------- report
