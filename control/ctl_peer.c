@@ -72,9 +72,11 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	hp.name = name;
 	hp.key_len = sizeof(uint32_t);
 	t->by_tunnel = rte_hash_create(&hp);
-	snprintf(name, sizeof(name), "w%u_by_nbma", w->index);
-	hp.key_len = sizeof(struct dp_peer_nbma_key);
-	t->by_nbma = rte_hash_create(&hp);
+	/* The outer-source index: an array the worker probes itself (lib/dp_peer.h). */
+	t->nbma_mask = dp_peer_nbma_cells(max) - 1;
+	t->nbma_shift = 32 - (uint32_t)rte_log2_u32(t->nbma_mask + 1);
+	t->by_nbma = rte_zmalloc_socket("dp_by_nbma", sizeof(struct dp_nbma_ent) *
+					((size_t)t->nbma_mask + 1), RTE_CACHE_LINE_SIZE, socket);
 	t->mcast_slots = rte_zmalloc_socket("dp_mcast", sizeof(uint32_t) * max, 0, socket);
 	t->mcast_pos = rte_zmalloc_socket("dp_mcast_pos", sizeof(uint32_t) * max, 0, socket);
 	if (t->peers == NULL || t->by_tunnel == NULL || t->by_nbma == NULL ||
@@ -84,6 +86,7 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	/* Touch every page now: without hugepages the first write would otherwise fault in
 	 * the worker's loop (rte_zmalloc may skip zeroing memory it knows is clean). */
 	memset(t->peers, 0, sizeof(struct dp_peer) * max);
+	memset(t->by_nbma, 0, sizeof(struct dp_nbma_ent) * ((size_t)t->nbma_mask + 1));
 
 	snprintf(name, sizeof(name), "msg_w%u", w->index);
 	w->msg_ring = rte_ring_create_elem(name, sizeof(struct dp_msg), ctl->cfg->ring_size, socket,
@@ -105,7 +108,7 @@ static void replica_free(struct dp_worker *w)
 {
 	if (w->peers != NULL) {
 		rte_hash_free(w->peers->by_tunnel);
-		rte_hash_free(w->peers->by_nbma);
+		rte_free(w->peers->by_nbma);
 		rte_free(w->peers->mcast_slots);
 		rte_free(w->peers->mcast_pos);
 		rte_free(w->peers->peers);

@@ -3,6 +3,7 @@
 #ifndef HUB_DP_CLASSIFY_H
 #define HUB_DP_CLASSIFY_H
 
+#include <assert.h>
 #include <stdint.h>
 #include <rte_mbuf.h>
 
@@ -17,12 +18,17 @@ enum dp_class {
 	DP_CLASS_ESP,	    /* ESP (RFC 4303) to an underlay port's address */
 };
 
+/* Eight bytes, so that it travels back in one register: a 6-byte result was assembled on
+ * the stack by byte and word stores and reloaded wider, a store-forwarding stall on every
+ * packet (docs/benchmarks.md, the profile of 2026-11-25). */
 struct dp_class_result {
 	uint8_t cls;	  /* enum dp_class */
 	uint8_t drop;	  /* enum hub_drop when cls == DP_CLASS_DROP */
 	uint16_t l3_off;  /* offset of the ARP or IPv4 header */
 	uint16_t l4_off;  /* offset of the IPv4 payload */
+	uint16_t pad;	  /* 0 */
 };
+static_assert(sizeof(struct dp_class_result) == 8, "dp_class_result fits one register");
 
 /*
  * Classify one packet received on `port`. Checks the Ethernet destination, the IPv4

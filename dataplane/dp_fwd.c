@@ -271,12 +271,20 @@ void dp_fwd_lan_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		      struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off)
 {
+	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
+
+	dp_fwd_gre_input_src(w, l, port_id, m, l3_off, l4_off,
+			     dp_peer_by_nbma(w->peers, oip->src_addr, 0));
+}
+
+void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot)
+{
 	const struct dp_shared *sh = w->shared;
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
 	uint32_t outer_src = oip->src_addr;
 	uint16_t gre_len = rte_be_to_cpu_16(oip->total_length) - (l4_off - l3_off);
 	struct dp_gre_info g;
-	int32_t src_slot;
 	int tunnel, rc;
 
 	rc = dp_gre_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off), gre_len, &g);
@@ -294,7 +302,6 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		drop(w, m, HUB_DROP_UNPROTECTED);
 		return;
 	}
-	src_slot = dp_peer_by_nbma(w->peers, outer_src, 0);
 
 	/* Strip everything up to the GRE payload, and anything past it (Ethernet padding). */
 	rte_pktmbuf_adj(m, l4_off + g.hdr_len);

@@ -12,6 +12,11 @@
 void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		      struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
 
+/* The same, with the sending peer already looked up (dp_peer_by_nbma_bulk() over a burst):
+ * src_slot is the slot of the UP peer at the outer source, or -1. */
+void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot);
+
 /* An IPv4 packet to route, received on a LAN port (l3_off locates its header). */
 void dp_fwd_lan_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		      struct rte_mbuf *m, uint16_t l3_off);

@@ -8,16 +8,57 @@
 
 #include "dataplane/dp_peer_table.h"
 
+/* Upsert (addr, port) -> slot. The index has at least twice as many cells as there are
+ * slots and holds one key per UP slot, so an empty cell is always found. */
+static void nbma_index_add(struct dp_peer_table *t, uint32_t addr, uint16_t port, uint32_t slot)
+{
+	uint32_t i = dp_peer_nbma_home(t, addr, port);
+
+	for (;;) {
+		struct dp_nbma_ent *e = &t->by_nbma[i];
+
+		if (e->used == 0 || (e->addr == addr && e->port == port)) {
+			*e = (struct dp_nbma_ent){.addr = addr, .port = port, .used = 1,
+						  .slot = (int32_t)slot};
+			return;
+		}
+		i = (i + 1) & t->nbma_mask;
+	}
+}
+
+/* Empty cell i and close the gap (backward-shift deletion, Knuth 6.4 algorithm R): every
+ * later cell of the cluster whose home is not cyclically in (i, j] moves back into it, so
+ * lookups never need tombstones. */
+static void nbma_cell_clear(struct dp_peer_table *t, uint32_t i)
+{
+	uint32_t j = i;
+
+	for (;;) {
+		uint32_t k;
+
+		j = (j + 1) & t->nbma_mask;
+		if (t->by_nbma[j].used == 0)
+			break;
+		k = dp_peer_nbma_home(t, t->by_nbma[j].addr, t->by_nbma[j].port);
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->by_nbma[i] = t->by_nbma[j];
+		i = j;
+	}
+	t->by_nbma[i] = (struct dp_nbma_ent){0};
+}
+
 static void nbma_index_del(struct dp_peer_table *t, uint32_t slot)
 {
 	const struct dp_peer_desc *d = &t->peers[slot].d;
-	struct dp_peer_nbma_key k = {.addr = d->nbma_addr, .port = d->nat_port};
-	void *data;
+	const struct dp_nbma_ent *e =
+		dp_peer_nbma_find(t, dp_peer_nbma_home(t, d->nbma_addr, d->nat_port),
+				  d->nbma_addr, d->nat_port);
 
 	/* Only remove the key if it still points here: another peer may claim the same
 	 * outer address later (a re-registration from a new slot). */
-	if (rte_hash_lookup_data(t->by_nbma, &k, &data) >= 0 && (uintptr_t)data == slot)
-		rte_hash_del_key(t->by_nbma, &k);
+	if (e != NULL && (uint32_t)e->slot == slot)
+		nbma_cell_clear(t, (uint32_t)(e - t->by_nbma));
 }
 
 static void tunnel_index_del(struct dp_peer_table *t, uint32_t slot)
@@ -70,12 +111,14 @@ static void flush(struct dp_peer_table *t)
 	uint32_t it = 0;
 
 	while (rte_hash_iterate(t->by_tunnel, &key, &data, &it) >= 0)
-		if ((uintptr_t)data < t->max)
+		if ((uintptr_t)data < t->max) {
+			if (t->peers[(uintptr_t)data].d.state == DP_PEER_UP)
+				nbma_index_del(t, (uint32_t)(uintptr_t)data);
 			memset(&t->peers[(uintptr_t)data], 0, sizeof(t->peers[0]));
+		}
 	while (t->n_mcast > 0)
 		t->mcast_pos[t->mcast_slots[--t->n_mcast]] = 0;
 	rte_hash_reset(t->by_tunnel);
-	rte_hash_reset(t->by_nbma);
 	memset(t->lan_nh, 0, sizeof(t->lan_nh));
 }
 
@@ -98,12 +141,8 @@ static int peer_set(struct dp_peer_table *t, uint32_t slot, const struct dp_peer
 		mcast_add(t, slot);
 	else
 		mcast_del(t, slot);
-	if (d->state == DP_PEER_UP) {
-		struct dp_peer_nbma_key k = {.addr = d->nbma_addr, .port = d->nat_port};
-
-		if (rte_hash_add_key_data(t->by_nbma, &k, (void *)(uintptr_t)slot) < 0)
-			return -ENOSPC;
-	}
+	if (d->state == DP_PEER_UP)
+		nbma_index_add(t, d->nbma_addr, d->nat_port, slot);
 	return 0;
 }
 

@@ -40,6 +40,33 @@ struct dp_peer_nbma_key {
 	uint16_t pad;
 };
 
+/*
+ * One cell of the outer-source index: open addressing with linear probing over a power-
+ * of-two array at least twice the peer table's size, so a probe sequence always ends on
+ * an empty cell. It replaced an rte_hash whose per-packet lookup (jhash through a function
+ * pointer, memcmp of 8-byte keys, bucket walk) was 18 % of the worker in the 64 B hairpin
+ * profile (docs/benchmarks.md); here a lookup is one CRC32 instruction, a multiply and
+ * usually one 16-byte cell. The worker is the only reader and writer of its copy.
+ */
+struct dp_nbma_ent {
+	uint32_t addr;	  /* network order */
+	uint16_t port;	  /* network order */
+	uint16_t used;	  /* 1 when the cell holds a key */
+	int32_t slot;	  /* the peer's slot */
+	uint32_t pad;
+};
+static_assert(sizeof(struct dp_nbma_ent) == 16, "four cells per cache line");
+
+/* Cells of the outer-source index for a table of max slots: a power of two >= 2 * max. */
+static inline uint32_t dp_peer_nbma_cells(uint32_t max)
+{
+	uint32_t n = 16;
+
+	while (n < 2 * (uint64_t)max)
+		n <<= 1;
+	return n;
+}
+
 struct dp_lan_nh {
 	uint16_t port_id;
 	uint8_t valid;		   /* destination MAC known */
@@ -53,7 +80,9 @@ struct dp_peer_table {
 	uint32_t max;			/* slots */
 	struct dp_peer *peers;		/* [max], indexed by slot */
 	struct rte_hash *by_tunnel;	/* tunnel address -> slot */
-	struct rte_hash *by_nbma;	/* struct dp_peer_nbma_key -> slot (UP peers only) */
+	struct dp_nbma_ent *by_nbma;	/* (addr, port) -> slot of UP peers: [nbma_mask + 1] */
+	uint32_t nbma_mask;		/* cells - 1 (dp_peer_nbma_cells(max) cells) */
+	uint32_t nbma_shift;		/* 32 - log2(cells): the hash's top bits index */
 	struct dp_lan_nh lan_nh[DP_LAN_NH_MAX];
 	/* Multicast replication list: the UP peers flagged DP_PEER_F_MULTICAST, dense, with
 	 * each slot's position + 1 (0 = not a member) for O(1) removal. */

@@ -1,72 +1,129 @@
 #!/usr/bin/env python3
 # Helpers for ./scripts/bench (run with /usr/bin/python3: it needs Debian's python3-scapy).
 #
-#   bench_gen.py pcap gre-hairpin OUT.pcap --size 64 [--spokes 16] [--flows 16] [--count 8192]
-#       write the input pcap of a scenario
-#   bench_gen.py measure --prefix P --pid PID --warmup S --duration S [--label TEXT]
-#       wait until the DPDK process PID (EAL --file-prefix P) forwards, skip the warm-up,
-#       then count its transmitted packets over exactly the measured window through
-#       rte_telemetry (/ethdev/stats,0); print one JSON object
-#   bench_gen.py report --results RUNS.jsonl [--json FILE] [--doc FILE] --meta META.json
-#       medians over the repetitions -> the --json file and the table in docs/benchmarks.md
+#   bench_gen.py pcap KIND OUT.pcap --size 64|imix|1400 [--spokes 16] [--flows 16]
+#       write the replayed input of a scenario (and, for the two-port kinds, AUX.pcap:
+#       the one ARP reply the other port receives once)
+#   bench_gen.py config KIND [--spokes 16] [--workers 1] [--main PCAP] [--aux PCAP]
+#       print the hub configuration of a scenario (configs/bench-gre.conf and
+#       configs/bench-lan.conf are this output for the defaults; bench_smoke.sh checks it)
+#   bench_gen.py measure --prefix P --pid PID --out-port N --workers W ...
+#       wait until the DPDK process PID forwards, skip the warm-up, then count what its
+#       forwarding lcores transmitted over exactly the measured window through
+#       rte_telemetry; print one JSON object
+#   bench_gen.py report --results RUNS.jsonl --meta META.json [--json FILE] [--doc FILE]
+#       medians over the repetitions -> JSON, the table in docs/benchmarks.md, PNG plots
 #
-# Scenario gre-hairpin: the first frame is an ARP reply from the underlay gateway
-# (10.0.0.254), so the hub learns its MAC; net_pcap's infinite_rx replays the file forever,
-# so that ARP recurs once per loop (1 frame in --count, negligible). Every other frame is
-#   Ether / IPv4 (spoke NBMA -> 10.0.0.1) / GRE (key 42) / IPv4 (--size bytes total) / UDP
-# from spoke i's LAN (172.16.i.0/24) to spoke j's LAN (j != i), so the hub decapsulates,
-# decrements the TTL, looks up the route via spoke j and re-encapsulates toward j's NBMA
-# address, out of the same port. Addresses match configs/bench-gre.conf.
+# Kinds (addresses match the generated configuration):
+#   gre-hairpin  underlay port only. Ether / IPv4 (spoke NBMA -> hub) / GRE key 42 / inner
+#                IPv4/UDP from spoke i's LAN to spoke j's LAN (j != i): decap, TTL, FIB,
+#                re-encap toward spoke j, out of the same port.
+#   gre-to-lan   the same GRE from the spokes, to hosts on the hub's LAN (10.2.0.0/16 via the
+#                LAN router 10.1.0.254): decap, TTL, FIB, Ethernet rewrite, out of the LAN port.
+#   lan-to-gre   plain IPv4/UDP on the LAN port from 10.2.x.y to spoke j's LAN: TTL, FIB,
+#                encap toward spoke j, out of the underlay port.
+# The replayed file starts with an ARP reply when the next hop is on the same port
+# (gre-hairpin: the underlay gateway, so it recurs once per replay loop and stays fresh);
+# otherwise the other port receives the next hop's ARP reply once (AUX.pcap, no replay).
 import argparse
 import json
 import os
 import socket
 import statistics
 import struct
+import subprocess
 import sys
 import time
 
 HUB_NBMA = "10.0.0.1"
 GATEWAY = "10.0.0.254"
 GW_MAC = "02:00:00:00:00:fe"
+LAN_ADDR = "10.1.0.1"
+LAN_ROUTER = "10.1.0.254"
+LAN_MAC = "02:00:00:00:01:fe"
 BCAST = "ff:ff:ff:ff:ff:ff"  # the hub accepts broadcast; its net_pcap MAC is not ours to pick
 KEY = 42
 MIN_INNER = 20 + 8  # IPv4 + UDP
+# Simple IMIX 7:4:1 (the classic 40/576/1500 scaled to the tunnel: 64/576/1400 B inner)
+IMIX = [64] * 7 + [576] * 4 + [1400]
+KINDS = ("gre-hairpin", "gre-to-lan", "lan-to-gre")
+MAX_SPOKES = 4000
+
+
+def ip4(n):
+    return socket.inet_ntoa(struct.pack("!I", n))
+
+
+def spoke_nbma(i):
+    return ip4(0xC6120000 + 1 + i)  # 198.18.0.0/15, the benchmarking range (RFC 2544 C.2.2)
+
+
+def spoke_tunnel(i):
+    return ip4(0xC0A80000 + 2 + i)  # 192.168.0.2 ... in the tunnel's 192.168.0.0/16
+
+
+def spoke_lan_net(i):
+    return ip4(0xAC100000 + (i << 8))  # 172.16.0.0/12 cut in /24s, one per spoke
+
+
+def spoke_host(i, h):
+    return ip4(0xAC100000 + (i << 8) + 1 + h % 254)
+
+
+def lan_host(n):
+    return ip4(0x0A020000 + 1 + n % 65000)  # 10.2.0.0/16 behind the LAN router
+
+
+def sizes_of(label):
+    if label == "imix":
+        return IMIX
+    n = int(label)
+    if not MIN_INNER <= n <= 1400:
+        sys.exit(f"--size must be imix or {MIN_INNER}..1400 (the tunnel MTU)")
+    return [n]
+
+
+def mean_size(label):
+    s = sizes_of(label)
+    return sum(s) / len(s)
 
 # ---------------------------------------------------------------------------- pcap
 
 
-def spoke_nbma(i):
-    return f"198.51.100.{i + 1}"
-
-
-def spoke_lan_host(i, h):
-    return f"172.16.{i + 1}.{h + 1}"
-
-
-def gre_hairpin(size, spokes, flows):
-    """One packet per (source spoke, flow); flow f of spoke i goes to spoke i + 1 + f mod N-1."""
+def distinct_packets(kind, size, spokes, flows):
+    """One packet per (source, flow)."""
     from scapy.all import GRE, IP, UDP, Ether, Raw, raw
 
     pkts = []
     for f in range(flows):
         for i in range(spokes):
             j = (i + 1 + f % (spokes - 1)) % spokes
-            inner = (IP(src=spoke_lan_host(i, f % 250), dst=spoke_lan_host(j, (f * 7) % 250), ttl=64) /
-                     UDP(sport=10000 + f, dport=20000 + i) / Raw(b"\xa5" * (size - MIN_INNER)))
-            outer = (Ether(src=GW_MAC, dst=BCAST) / IP(src=spoke_nbma(i), dst=HUB_NBMA, ttl=64) /
-                     GRE(key_present=1, key=KEY) / inner)
-            b = raw(outer)
-            assert len(b) == 14 + 20 + 8 + size, len(b)
+            pad = Raw(b"\xa5" * (size - MIN_INNER))
+            if kind == "gre-hairpin":
+                inner = IP(src=spoke_host(i, f), dst=spoke_host(j, f * 7), ttl=64)
+            elif kind == "gre-to-lan":
+                inner = IP(src=spoke_host(i, f), dst=lan_host(i * flows + f), ttl=64)
+            else:
+                inner = IP(src=lan_host(i * flows + f), dst=spoke_host(j, f * 7), ttl=64)
+            inner = inner / UDP(sport=10000 + f, dport=20000 + i) / pad
+            if kind == "lan-to-gre":
+                frame = Ether(src=LAN_MAC, dst=BCAST) / inner
+                hdr = 14
+            else:
+                frame = (Ether(src=GW_MAC, dst=BCAST) / IP(src=spoke_nbma(i), dst=HUB_NBMA, ttl=64) /
+                         GRE(key_present=1, key=KEY) / inner)
+                hdr = 14 + 20 + 8
+            b = raw(frame)
+            assert len(b) == hdr + size, len(b)
             pkts.append(b)
     return pkts
 
 
-def arp_reply():
+def arp_reply(src_mac, src_ip, dst_ip):
     from scapy.all import ARP, Ether, raw
 
-    return raw(Ether(src=GW_MAC, dst=BCAST) /
-               ARP(op=2, hwsrc=GW_MAC, psrc=GATEWAY, hwdst=BCAST, pdst=HUB_NBMA))
+    return raw(Ether(src=src_mac, dst=BCAST) /
+               ARP(op=2, hwsrc=src_mac, psrc=src_ip, hwdst=BCAST, pdst=dst_ip))
 
 
 def write_pcap(path, frames):
@@ -79,14 +136,92 @@ def write_pcap(path, frames):
 
 
 def cmd_pcap(a):
-    if not MIN_INNER <= a.size <= 1400:
-        sys.exit(f"--size must be {MIN_INNER}..1400 (the tunnel MTU)")
-    if not 2 <= a.spokes <= 250 or a.flows < 1 or a.count < 2:
-        sys.exit("--spokes 2..250, --flows >= 1, --count >= 2")
-    # Scapy builds each distinct packet once; plain struct writes the (large) file.
-    distinct = gre_hairpin(a.size, a.spokes, a.flows)
-    frames = [arp_reply()] + [distinct[k % len(distinct)] for k in range(a.count - 1)]
+    sizes = sizes_of(a.size)
+    if not 2 <= a.spokes <= MAX_SPOKES or a.flows < 1:
+        sys.exit(f"--spokes 2..{MAX_SPOKES}, --flows >= 1")
+    # Scapy builds each distinct packet once per size; plain struct writes the file. IMIX
+    # takes a multiple of 12 frames so the 7:4:1 mix is exact.
+    distinct = {s: distinct_packets(a.kind, s, a.spokes, a.flows) for s in sorted(set(sizes))}
+    d = a.spokes * a.flows
+    n = 12 * 683 if len(sizes) > 1 else 8191
+    frames = [distinct[sizes[k % len(sizes)]][k % d] for k in range(n)]
+    if a.kind == "gre-hairpin":
+        frames.insert(0, arp_reply(GW_MAC, GATEWAY, HUB_NBMA))
+    elif a.aux:
+        # the next hop on the other port answers once
+        if a.kind == "gre-to-lan":
+            write_pcap(a.aux, [arp_reply(LAN_MAC, LAN_ROUTER, LAN_ADDR)])
+        else:
+            write_pcap(a.aux, [arp_reply(GW_MAC, GATEWAY, HUB_NBMA)])
     write_pcap(a.out, frames)
+
+# ---------------------------------------------------------------------------- config
+
+
+def pcap_device(idx, pcap, queues, infinite):
+    rx = ",".join(f"rx_pcap={pcap}" for _ in range(queues))
+    return f"net_pcap{idx},{rx}" + (",infinite_rx=1" if infinite else "")
+
+
+def config_text(kind, spokes, workers, main, aux):
+    """The hub configuration of a scenario. net_pcap makes one tx_drop queue per rx_pcap and
+    the hub wants one tx queue per worker plus control's: hence workers + 1 copies."""
+    q = workers + 1
+    two = kind != "gre-hairpin"
+    if two:
+        under = pcap_device(0, aux if kind == "lan-to-gre" else main, q, kind != "lan-to-gre")
+        lan = pcap_device(1, main if kind == "lan-to-gre" else aux, q, kind == "lan-to-gre")
+    else:
+        under = pcap_device(0, main, q, True)
+    what = {"gre-hairpin": "the GRE-only hairpin (spoke -> hub -> spoke)",
+            "gre-to-lan": "spoke -> LAN (lan-to-gre swaps which port replays)",
+            "lan-to-gre": "LAN -> spoke (gre-to-lan swaps which port replays)"}[kind]
+    out = [f"# dmvpn-hub benchmark: {what}. Written by",
+           f"#   scripts/bench_gen.py config {kind} --spokes {spokes} --workers {workers}",
+           "# with /tmp/dmvpn-bench-*.pcap standing for the files ./scripts/bench generates;",
+           "# tests/func/bench_smoke.sh checks that this file is still that output.",
+           "# net_pcap replays the input forever (infinite_rx) and drops what the hub sends",
+           "# (tx_drop, as cheap as net_null). It makes one tx queue per rx_pcap and the hub",
+           "# needs one per worker plus control's, hence the file named workers + 1 times; the",
+           "# hub polls rx queues 0 .. workers - 1.",
+           f"# {spokes} spokes are mapped statically (NBMA in 198.18.0.0/15, the benchmarking",
+           "# range), each with a /24 behind it, so the hub forwards without any NHRP exchange.",
+           "# Redirects are off: the benchmark measures plain forwarding, not Phase 3 signalling.",
+           "", "ports = (", "\t{", '\t\tname = "bench0";', f'\t\tdevice = "{under}";',
+           '\t\trole = "underlay";', f'\t\taddress = "{HUB_NBMA}/24";', f'\t\tgateway = "{GATEWAY}";',
+           "\t\trx_ring = 1024;", "\t\ttx_ring = 1024;", "\t}" + ("," if two else "")]
+    if two:
+        out += ["\t{", '\t\tname = "lan0";', f'\t\tdevice = "{lan}";', '\t\trole = "lan";',
+                f'\t\taddress = "{LAN_ADDR}/24";', "\t\trx_ring = 1024;", "\t\ttx_ring = 1024;", "\t}"]
+    out += [");", "", "tunnels = (", "\t{", '\t\tname = "Tunnel0";', '\t\taddress = "192.168.0.1/16";',
+            '\t\tsource = "bench0";', f"\t\tkey = {KEY};", "\t\tmtu = 1400;", "\t\tnhrp = {",
+            "\t\t\tredirect = false;", "\t\t\tmaps = ("]
+    out += [f'\t\t\t\t{{ tunnel = "{spoke_tunnel(i)}"; nbma = "{spoke_nbma(i)}"; }}' +
+            ("," if i < spokes - 1 else "") for i in range(spokes)]
+    out += ["\t\t\t);", "\t\t};", "\t}", ");", "", "routes = ("]
+    routes = [f'\t{{ prefix = "{spoke_lan_net(i)}/24"; via = "{spoke_tunnel(i)}"; }}'
+              for i in range(spokes)]
+    if two:
+        routes.append(f'\t{{ prefix = "10.2.0.0/16"; via = "{LAN_ROUTER}"; }}')
+    out += [r + ("," if k < len(routes) - 1 else "") for k, r in enumerate(routes)]
+    out += [");", "",
+            "mempool = {",
+            "\t# infinite_rx keeps each replayed copy of the file in mbufs of this pool",
+            f"\tmbufs = {max(65535, (8200 * 2 * q + 32767) // 32768 * 32768 - 1)};",
+            "\tcache = 512;", "};", "",
+            "cli = {", "\tport = 0; # no CLI during a benchmark", "};", "",
+            "log = {", '\tlevel = "notice";',
+            "\t# the start-up line and the counters logged at exit, which ./scripts/bench reads",
+            '\ttypes = ( { name = "hub.main"; level = "info"; }, { name = "hub.port"; level = "info"; } );',
+            "};", ""]
+    return "\n".join(out)
+
+
+def cmd_config(a):
+    kind = a.kind
+    main = a.main or ("/tmp/dmvpn-bench-lan.pcap" if kind == "lan-to-gre" else "/tmp/dmvpn-bench-gre.pcap")
+    aux = a.aux or "/tmp/dmvpn-bench-arp.pcap"
+    sys.stdout.write(config_text(kind, a.spokes, a.workers, main, aux))
 
 # ---------------------------------------------------------------------------- measure
 
@@ -106,33 +241,47 @@ def telemetry(prefix, cmd):
     return reply[cmd.split(",")[0]]
 
 
-def worker_tid(pid):
-    """The forwarding lcore's thread: EAL names it "rte-worker-1" in the hub and testpmd."""
+def worker_tids(pid, workers):
+    """The forwarding lcores' threads: EAL names them "rte-worker-N" (lcores 1..W)."""
+    want = {f"rte-worker-{k}" for k in range(1, workers + 1)}
+    found = []
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
             with open(f"/proc/{pid}/task/{tid}/comm") as f:
-                if f.read().strip() == "rte-worker-1":
-                    return int(tid)
+                if f.read().strip() in want:
+                    found.append(int(tid))
         except OSError:
             continue
-    return None
+    return found if len(found) == workers else None
 
 
-def cpu_ns(pid, tid):
-    """Nanoseconds the thread has spent on a CPU (the scheduler's own account)."""
+def cpu_ns(pid, tids):
+    """Nanoseconds the threads have spent on a CPU (the scheduler's own account)."""
     try:
-        with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-            return int(f.read().split()[0])
+        total = 0
+        for tid in tids:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        return total
     except (OSError, TypeError):
         return None
 
 
-def sample(prefix, pid, tid):
-    """(time, tx packets on queue 0, rx packets, thread CPU ns); time taken mid-query."""
+def sample(a, tids):
+    """(time, tx on the forwarding queues of the out port, rx of the in port, CPU ns, hub
+    stats or None); time taken mid-query."""
     t0 = time.monotonic()
-    st = telemetry(prefix, "/ethdev/stats,0")
+    out = telemetry(a.prefix, f"/ethdev/stats,{a.out_port}")
+    inp = out if a.in_port == a.out_port else telemetry(a.prefix, f"/ethdev/stats,{a.in_port}")
     t1 = time.monotonic()
-    return (t0 + t1) / 2, st["q_opackets"][0], st["ipackets"], cpu_ns(pid, tid)
+    hub = None
+    if a.hub:
+        try:
+            hub = telemetry(a.prefix, "/dmvpn/stats")
+        except (OSError, ValueError, KeyError):
+            hub = None
+    tx = sum(out["q_opackets"][:a.workers])
+    return (t0 + t1) / 2, tx, inp["ipackets"], cpu_ns(a.pid, tids), hub
 
 
 def alive(pid):
@@ -145,30 +294,31 @@ def alive(pid):
 
 def cmd_measure(a):
     deadline = time.monotonic() + a.start_timeout
-    tid = None
+    tids = None
     while True:  # started: the telemetry socket answers and packets leave
         if not alive(a.pid):
             sys.exit(f"{a.label}: process {a.pid} exited before forwarding")
         try:
-            tid = tid or worker_tid(a.pid)
-            if tid and sample(a.prefix, a.pid, tid)[1] > 0:
+            tids = tids or worker_tids(a.pid, a.workers)
+            if tids and sample(a, tids)[1] > 0:
                 break
-        except (OSError, ValueError, KeyError):
-            pass
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not up yet: no socket, or no port behind /ethdev/stats yet
         if time.monotonic() > deadline:
             sys.exit(f"{a.label}: nothing forwarded within {a.start_timeout} s")
         time.sleep(0.2)
     if a.rt:
-        # Other load on a shared machine must not take the forwarding lcore's core: the
-        # thread (pinned by EAL) goes SCHED_FIFO; RT throttling still leaves others 5 %.
-        os.sched_setscheduler(tid, os.SCHED_FIFO, os.sched_param(a.rt))
+        # Other load on a shared machine must not take a forwarding lcore's core: the
+        # threads (pinned by EAL) go SCHED_FIFO; RT throttling still leaves others 5 %.
+        for tid in tids:
+            os.sched_setscheduler(tid, os.SCHED_FIFO, os.sched_param(a.rt))
     time.sleep(a.warmup)
-    first = prev = sample(a.prefix, a.pid, tid)
+    first = prev = sample(a, tids)
     end = first[0] + a.duration
     tty = sys.stderr.isatty()
     while True:
         time.sleep(max(0.0, min(1.0, end - time.monotonic())))
-        cur = sample(a.prefix, a.pid, tid)
+        cur = sample(a, tids)
         rate = (cur[1] - prev[1]) / (cur[0] - prev[0]) / 1e6
         line = f"  {a.label}: {cur[0] - first[0]:5.1f}/{a.duration:g} s  {rate:7.3f} Mpps"
         print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
@@ -176,17 +326,24 @@ def cmd_measure(a):
         if cur[0] >= end:
             break
     if tty:
-        print(file=sys.stderr)
+        print("\r" + " " * 79 + "\r", end="", file=sys.stderr)
     secs = prev[0] - first[0]
     tx = prev[1] - first[1]
+    rx = prev[2] - first[2]
     on_cpu = (prev[3] - first[3]) / 1e9 if first[3] is not None and prev[3] is not None else None
-    if tx < 0.99 * (prev[2] - first[2]):
-        print(f"{a.label}: warning: sent {tx} of {prev[2] - first[2]} received in the window",
-              file=sys.stderr)
-    print(json.dumps({"seconds": round(secs, 4), "tx": tx, "rx": prev[2] - first[2],
-                      "pps": tx / secs, "cpu_seconds": on_cpu,
-                      "worker_cpu_share": round(on_cpu / secs, 4) if on_cpu else None,
-                      "pps_on_cpu": tx / on_cpu if on_cpu else None}))
+    res = {"seconds": round(secs, 4), "tx": tx, "rx": rx, "pps": tx / secs, "cpu_seconds": on_cpu,
+           "worker_cpu_share": round(on_cpu / secs / a.workers, 4) if on_cpu else None,
+           "pps_on_cpu": tx / on_cpu * a.workers if on_cpu else None}
+    if first[4] is not None and prev[4] is not None:
+        # The hub's own counters over (about) the window: its snapshot is refreshed by
+        # control, so the edges are approximate; named drops show what was lost and why.
+        d = {k[5:]: prev[4][k] - first[4].get(k, 0) for k in prev[4]
+             if k.startswith("drop_") and prev[4][k] - first[4].get(k, 0) > 0}
+        res["drops"] = prev[4]["drops"] - first[4]["drops"]
+        res["drop_reasons"] = d
+        res["hub_forwarded"] = prev[4]["forwarded"] - first[4]["forwarded"]
+        res["hub_rx"] = prev[4]["rx"] - first[4]["rx"]
+    print(json.dumps(res))
 
 # ---------------------------------------------------------------------------- report
 
@@ -196,31 +353,43 @@ END = "<!-- scripts/bench results: end -->"
 DATA = "<!-- bench-data "
 
 
-def aggregate(runs, meta):
-    def med(rs, key):
-        vals = [r[key] for r in rs if r.get(key)]
-        return statistics.median(vals) if vals else None
+def med(rs, key):
+    vals = [r[key] for r in rs if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
 
+
+def aggregate(runs, meta):
+    """One row per (scenario, workers): hub medians against the baseline of the same run."""
     out = []
-    for name in meta["scenarios"]:
-        hub = sorted((r for r in runs if r["scenario"] == name and r["tool"] == "hub"),
-                     key=lambda r: r["rep"])
-        base = sorted((r for r in runs if r["scenario"] == name and r["tool"] == "testpmd"),
-                      key=lambda r: r["rep"])
+    keys = []
+    for r in runs:
+        k = (r["scenario"], r["workers"])
+        if k not in keys:
+            keys.append(k)
+    for name, workers in keys:
+        rs = [r for r in runs if r["scenario"] == name and r["workers"] == workers]
+        hub = sorted((r for r in rs if r["tool"] == "hub"), key=lambda r: r["rep"])
+        base = sorted((r for r in rs if r["tool"] == "testpmd"), key=lambda r: r["rep"])
+        cmp_ = sorted((r for r in rs if r["tool"] == "hub-compare"), key=lambda r: r["rep"])
         if not hub or not base:
             continue
-        size = hub[0]["pkt_size"]
         pps, bpps = med(hub, "pps"), med(base, "pps")
-        # cycles per packet of the one forwarding core, over the time it was on a CPU
-        cpp = meta["tsc_hz"] / (med(hub, "pps_on_cpu") or pps)
-        bcpp = meta["tsc_hz"] / (med(base, "pps_on_cpu") or bpps)
-        out.append({
+        size = hub[0]["pkt_size"]
+        cpp = meta["tsc_hz"] / ((med(hub, "pps_on_cpu") or pps) / workers)
+        bcpp = meta["tsc_hz"] / ((med(base, "pps_on_cpu") or bpps) / workers)
+        row = {
             "name": name,
-            "workers": 1,
+            "workers": workers,
             "pkt_size": size,
+            "size_label": hub[0]["size_label"],
+            "spokes": hub[0]["spokes"],
+            "flows": hub[0]["flows"],
             "mpps": round(pps / 1e6, 3),
+            "mpps_per_worker": round(pps / 1e6 / workers, 3),
             "gbps": round(pps * size * 8 / 1e9, 3),
             "cycles_per_pkt": round(cpp, 1),
+            "drops": med(hub, "drops"),
+            "drop_reasons": hub[len(hub) // 2].get("drop_reasons", {}),
             "baseline": "testpmd-io",
             "baseline_mpps": round(bpps / 1e6, 3),
             "ratio": round(pps / bpps, 3),
@@ -238,40 +407,181 @@ def aggregate(runs, meta):
             "cpu_share": med(hub, "worker_cpu_share"),
             "baseline_cpu_share": med(base, "worker_cpu_share"),
             "date": meta["date"],
-        })
+        }
+        if cmp_:
+            c = med(cmp_, "pps")
+            row.update(compare=meta.get("compare_label", "other hub"),
+                       compare_mpps=round(c / 1e6, 3),
+                       compare_ratio=round(c / bpps, 3),
+                       speedup_vs_compare=round(pps / c, 3),
+                       compare_mpps_runs=[round(r["pps"] / 1e6, 3) for r in cmp_],
+                       speedup_runs=[round(h["pps"] / x["pps"], 3) for h, x in zip(hub, cmp_)])
+        out.append(row)
     return out
 
 
-def table(rows, metas):
-    lines = ["| scenario | inner size | hub Mpps | inner Gbps | hub cycles/pkt | testpmd-io Mpps | "
-             "testpmd cycles/pkt | **ratio** | best hub / best testpmd | per-run ratio | "
-             "hub Mpps per run | testpmd Mpps per run | CPU share hub / testpmd | run |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---|---|"]
+def add_crypto(rows, crypto):
+    """Crypto-limit rows (tests/tools/bench_crypto) as their own rows."""
+    for c in crypto:
+        rows.append(dict(c, baseline="ipsec-mb", ratio=None))
+    return rows
 
-    def share(x):
-        return f"{x:.2f}" if x is not None else "?"
+
+def fmt(x, spec=".2f"):
+    return format(x, spec) if isinstance(x, (int, float)) else "–"
+
+
+def table(rows, metas):
+    fwd = [r for r in rows if r.get("baseline") == "testpmd-io"]
+    cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
+    lines = ["| scenario | workers | inner size | hub Mpps | Mpps / worker | inner Gbps | hub cycles/pkt | "
+             "drops | testpmd-io Mpps | testpmd cycles/pkt | **ratio** | per-run ratio | "
+             "hub Mpps per run | testpmd Mpps per run | CPU share hub / testpmd | run |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|---|"]
 
     def lst(xs):
         return ", ".join(f"{x:.2f}" for x in xs)
 
-    for r in rows:
-        lines.append(f"| `{r['name']}` | {r['pkt_size']} B | {r['mpps']:.2f} | {r['gbps']:.2f} | "
-                     f"{r['cycles_per_pkt']:.0f} | {r['baseline_mpps']:.2f} | "
-                     f"{r['baseline_cycles_per_pkt']:.0f} | **{r['ratio']:.2f}** | "
-                     f"{r['best_mpps']:.2f} / {r['best_baseline_mpps']:.2f} = "
-                     f"{r['best_mpps'] / r['best_baseline_mpps']:.2f} | {lst(r['ratio_runs'])} | "
-                     f"{lst(r['mpps_runs'])} | {lst(r['baseline_mpps_runs'])} | "
-                     f"{share(r['cpu_share'])} / {share(r['baseline_cpu_share'])} | {r['run']} |")
-    lines.append("")
-    lines.append("One worker (hub) and one forwarding lcore (testpmd) in every row; Mpps, "
-                 "cycles/pkt and CPU shares are medians over the runs.")
+    for r in fwd:
+        size = f"{r['pkt_size']} B" if r.get("size_label", str(r["pkt_size"])) != "imix" else \
+            f"IMIX ({r['pkt_size']} B avg)"
+        lines.append(f"| `{r['name']}` | {r['workers']} | {size} | {r['mpps']:.2f} | "
+                     f"{r.get('mpps_per_worker', r['mpps']):.2f} | {r['gbps']:.2f} | "
+                     f"{r['cycles_per_pkt']:.0f} | {fmt(r.get('drops'), 'd') if isinstance(r.get('drops'), int) else fmt(r.get('drops'), '.0f')} | "
+                     f"{r['baseline_mpps']:.2f} | {r['baseline_cycles_per_pkt']:.0f} | "
+                     f"**{r['ratio']:.2f}** | {lst(r['ratio_runs'])} | {lst(r['mpps_runs'])} | "
+                     f"{lst(r['baseline_mpps_runs'])} | {fmt(r['cpu_share'])} / "
+                     f"{fmt(r['baseline_cpu_share'])} | {r['run']} |")
+    lines += ["", "Mpps, cycles/pkt, drops and CPU shares are medians over the runs; drops are the "
+              "hub's own counters over the measured window. Hub and testpmd use the same lcores "
+              "(main/control lcore 0, forwarding lcores 1..workers)."]
+    comp = [r for r in fwd if "compare_mpps" in r]
+    if comp:
+        lines += ["", "Same run, a second hub binary alternated with this one (`--compare`):", "",
+                  "| scenario | workers | this hub Mpps | compared hub Mpps | **speedup** | per-run speedup | run |",
+                  "|---|---:|---:|---:|---:|---|---|"]
+        for r in comp:
+            lines.append(f"| `{r['name']}` | {r['workers']} | {r['mpps']:.2f} | {r['compare_mpps']:.2f} "
+                         f"({r['compare']}) | **{r['speedup_vs_compare']:.2f}** | "
+                         f"{lst(r['speedup_runs'])} | {r['run']} |")
+    if cry:
+        lines += ["", "Crypto limit (`tests/tools/bench_crypto`, Intel IPsec-MB alone on one core, "
+                  "two operations per hairpin packet: decrypt+verify, then encrypt+sign):", "",
+                  "| algorithm | inner size | ESP payload B | cycles per 2 ops | crypto_limit_mpps | run |",
+                  "|---|---:|---:|---:|---:|---|"]
+        for r in cry:
+            size = f"{r['pkt_size']} B" if r.get("size_label") != "imix" else f"IMIX ({r['pkt_size']} B avg)"
+            lines.append(f"| {r['algorithm']} | {size} | {r['esp_payload']:.0f} | "
+                         f"{r['cycles_per_pkt']:.0f} | {r['crypto_limit_mpps']:.2f} | {r['run']} |")
     lines.append("")
     for k, m in sorted(metas.items()):
         lines += [f"Run {k}: {m['machine']}; DPDK {m['dpdk']}; hub {m['hub_version']}; "
                   f"{m['runs']} × {m['duration']:g} s after {m['warmup']:g} s warm-up; "
-                  f"TSC {m['tsc_hz'] / 1e6:.0f} MHz; forwarding thread {m['sched']}.", "",
+                  f"TSC {m['tsc_hz'] / 1e6:.0f} MHz; forwarding threads {m['sched']}; "
+                  f"load average before the run {m.get('loadavg', '?')}.", "",
                   f"    {m['command']}", ""]
     return "\n".join(lines)
+
+
+def plots(rows, outdir):
+    """PNG figures with gnuplot (Debian's gnuplot-nox); returns the markdown that shows them."""
+    import shutil
+    import tempfile
+
+    if not shutil.which("gnuplot"):
+        print("bench: gnuplot missing (Debian package gnuplot-nox): no plots", file=sys.stderr)
+        return ""
+    os.makedirs(outdir, exist_ok=True)
+    md = []
+    tmp = tempfile.mkdtemp(prefix="dmvpn-bench-plot.")
+    try:
+        fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and r["workers"] == 1]
+        if fwd:
+            dat = os.path.join(tmp, "fwd.dat")
+            with open(dat, "w") as f:
+                for r in fwd:
+                    f.write(f"\"{r['name']}\" {r['mpps']} {r['baseline_mpps']} {r['ratio']} "
+                            f"{r['cycles_per_pkt']} {r['baseline_cycles_per_pkt']}\n")
+            script = f"""
+set terminal pngcairo size 1000,520 font ",10"
+set output "{outdir}/throughput.png"
+set multiplot layout 1,2
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set xtics rotate by -40 scale 0
+set key top right
+set grid ytics
+set ylabel "Mpps (one forwarding core)"
+set title "Hub vs testpmd io forwarding"
+plot "{dat}" using 2:xtic(1) title "dmvpn-hub", "" using 3 title "testpmd io"
+set ylabel "hub / testpmd"
+set title "Ratio (same run)"
+set yrange [0:*]
+plot "{dat}" using 4:xtic(1) title "ratio" lc rgb "#2a7"
+unset multiplot
+"""
+            subprocess.run(["gnuplot"], input=script, text=True, check=True)
+            md.append("![throughput](bench/throughput.png)")
+        scal = {}
+        for r in rows:
+            if r.get("baseline") == "testpmd-io":
+                scal.setdefault(r["name"], []).append(r)
+        scal = {k: sorted(v, key=lambda r: r["workers"]) for k, v in scal.items() if len(v) > 1}
+        if scal:
+            plotcmds = []
+            for k, v in scal.items():
+                dat = os.path.join(tmp, f"scal-{k}.dat")
+                with open(dat, "w") as f:
+                    for r in v:
+                        f.write(f"{r['workers']} {r['mpps']} {r['baseline_mpps']}\n")
+                plotcmds += [f"\"{dat}\" using 1:2 with linespoints title \"hub {k}\"",
+                             f"\"{dat}\" using 1:3 with linespoints dt 2 title \"testpmd {k}\""]
+            script = f"""
+set terminal pngcairo size 800,480 font ",10"
+set output "{outdir}/scaling.png"
+set xlabel "workers"
+set ylabel "Mpps"
+set grid
+set key left top
+plot {", ".join(plotcmds)}
+"""
+            subprocess.run(["gnuplot"], input=script, text=True, check=True)
+            md.append("![scaling](bench/scaling.png)")
+        cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
+        if cry:
+            dat = os.path.join(tmp, "crypto.dat")
+            algs = sorted({r["algorithm"] for r in cry})
+            sizes = []
+            for r in cry:
+                if r["size_label"] not in sizes:
+                    sizes.append(r["size_label"])
+            with open(dat, "w") as f:
+                for s in sizes:
+                    vals = []
+                    for al in algs:
+                        v = [r["crypto_limit_mpps"] for r in cry if r["algorithm"] == al and r["size_label"] == s]
+                        vals.append(str(v[0]) if v else "0")
+                    f.write(f"\"{s}\" " + " ".join(vals) + "\n")
+            cols = ", ".join((f"\"{dat}\" using {k + 2}:xtic(1)" if k == 0 else f"\"\" using {k + 2}") +
+                             f" title \"{al}\"" for k, al in enumerate(algs))
+            script = f"""
+set terminal pngcairo size 800,480 font ",10"
+set output "{outdir}/crypto_limit.png"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set ylabel "Mpps (2 crypto ops per packet, one core)"
+set xlabel "inner size"
+set grid ytics
+set title "IPsec-MB crypto limit of an ESP hairpin"
+plot {cols}
+"""
+            subprocess.run(["gnuplot"], input=script, text=True, check=True)
+            md.append("![crypto limit](bench/crypto_limit.png)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return "\n\n".join(md)
 
 
 def cmd_report(a):
@@ -280,18 +590,29 @@ def cmd_report(a):
     with open(a.results) as f:
         runs = [json.loads(line) for line in f if line.strip()]
     rows = aggregate(runs, meta)
+    crypto = []
+    if a.crypto and os.path.exists(a.crypto):
+        with open(a.crypto) as f:
+            crypto = [json.loads(line) for line in f if line.strip()]
+    for c in crypto:
+        c.setdefault("date", meta["date"])
+    allrows = rows + [dict(c, baseline="ipsec-mb") for c in crypto]
     if a.json:
         with open(a.json, "w") as f:
-            json.dump(rows, f, indent=1)
+            json.dump(allrows, f, indent=1)
             f.write("\n")
     for r in rows:
-        print(f"{r['name']:<18} hub {r['mpps']:7.3f} Mpps {r['cycles_per_pkt']:5.0f} cyc/pkt   "
+        print(f"{r['name']:<18} w{r['workers']} hub {r['mpps']:7.3f} Mpps {r['cycles_per_pkt']:5.0f} cyc/pkt   "
               f"testpmd-io {r['baseline_mpps']:7.3f} Mpps {r['baseline_cycles_per_pkt']:5.0f} cyc/pkt   "
-              f"ratio {r['ratio']:.2f}   CPU share {r['cpu_share']} / {r['baseline_cpu_share']}")
+              f"ratio {r['ratio']:.2f}   drops {r['drops']}" +
+              (f"   vs compared hub x{r['speedup_vs_compare']:.2f}" if "speedup_vs_compare" in r else ""))
+    for c in crypto:
+        print(f"crypto {c['algorithm']:<16} {c['size_label']:>5}: {c['cycles_per_pkt']:7.0f} cyc/2 ops  "
+              f"limit {c['crypto_limit_mpps']:.2f} Mpps")
     if not a.doc:
         return
-    # The doc's generated block keeps every scenario's latest row, and the facts of each run
-    # they came from, in a data comment; rows of this run replace those of the same name.
+    # The doc's generated block keeps every row's latest value, and the facts of each run it
+    # came from, in a data comment; rows of this run replace those with the same key.
     text = open(a.doc).read() if os.path.exists(a.doc) else "# Benchmarks\n"
     data = {"rows": [], "runs": {}}
     if BEGIN in text and END in text:
@@ -303,16 +624,22 @@ def cmd_report(a):
         head, tail = text.rstrip("\n") + "\n\n", "\n"
     run_id = meta["date"]
     meta_doc = dict(meta, runs=meta["reps"])
-    data["runs"][run_id] = {k: meta_doc[k] for k in ("date", "machine", "dpdk", "hub_version", "runs",
-                                                     "duration", "warmup", "tsc_hz", "sched", "command")}
-    new = {r["name"]: dict(r, run=run_id) for r in rows}
-    order = [r["name"] for r in data["rows"]] + [n for n in new if n not in
-                                                  [r["name"] for r in data["rows"]]]
-    old = {r["name"]: r for r in data["rows"]}
-    data["rows"] = [new.get(n, old.get(n)) for n in order]
+    data["runs"][run_id] = {k: meta_doc.get(k) for k in ("date", "machine", "dpdk", "hub_version", "runs",
+                                                         "duration", "warmup", "tsc_hz", "sched",
+                                                         "command", "loadavg")}
+
+    def key(r):
+        return f"{r.get('baseline')}|{r['name']}|{r.get('workers', 1)}"
+
+    new = {key(r): dict(r, run=run_id) for r in allrows}
+    old = {key(r): r for r in data["rows"]}
+    order = [key(r) for r in data["rows"]] + [k for k in new if k not in old]
+    data["rows"] = [new.get(k, old.get(k)) for k in order]
     used = {r["run"] for r in data["rows"]}
     data["runs"] = {k: v for k, v in data["runs"].items() if k in used}
-    block = "\n" + table(data["rows"], data["runs"]) + "\n" + DATA + json.dumps(data) + " -->\n"
+    figs = plots(data["rows"], os.path.join(os.path.dirname(os.path.abspath(a.doc)), "bench"))
+    block = ("\n" + table(data["rows"], data["runs"]) + "\n" + (figs + "\n\n" if figs else "") +
+             DATA + json.dumps(data) + " -->\n")
     with open(a.doc, "w") as f:
         f.write(head + BEGIN + block + END + tail)
 
@@ -321,25 +648,37 @@ def main():
     ap = argparse.ArgumentParser(description="helpers for ./scripts/bench")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("pcap")
-    p.add_argument("kind", choices=["gre-hairpin"])
+    p.add_argument("kind", choices=KINDS)
     p.add_argument("out")
-    p.add_argument("--size", type=int, required=True, help="inner IPv4 total length")
+    p.add_argument("--aux", help="the other port's one-shot ARP file (two-port kinds)")
+    p.add_argument("--size", required=True, help="inner IPv4 total length, or imix")
     p.add_argument("--spokes", type=int, default=16)
     p.add_argument("--flows", type=int, default=16, help="flows per spoke")
-    p.add_argument("--count", type=int, default=8192, help="frames in the file, ARP included")
     p.set_defaults(func=cmd_pcap)
+    p = sub.add_parser("config")
+    p.add_argument("kind", choices=KINDS)
+    p.add_argument("--spokes", type=int, default=16)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--main")
+    p.add_argument("--aux")
+    p.set_defaults(func=cmd_config)
     p = sub.add_parser("measure")
     p.add_argument("--prefix", required=True)
     p.add_argument("--pid", type=int, required=True)
+    p.add_argument("--in-port", type=int, default=0)
+    p.add_argument("--out-port", type=int, default=0)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--hub", action="store_true", help="also read the hub's /dmvpn/stats")
     p.add_argument("--warmup", type=float, required=True)
     p.add_argument("--duration", type=float, required=True)
     p.add_argument("--start-timeout", type=float, default=60)
     p.add_argument("--label", default="")
-    p.add_argument("--rt", type=int, default=0, help="SCHED_FIFO priority of the forwarding thread")
+    p.add_argument("--rt", type=int, default=0, help="SCHED_FIFO priority of the forwarding threads")
     p.set_defaults(func=cmd_measure)
     p = sub.add_parser("report")
     p.add_argument("--results", required=True)
     p.add_argument("--meta", required=True)
+    p.add_argument("--crypto", help="JSON lines from tests/tools/bench_crypto")
     p.add_argument("--json")
     p.add_argument("--doc")
     p.set_defaults(func=cmd_report)

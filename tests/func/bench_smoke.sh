@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# ./scripts/bench runs end to end: one quick GRE hairpin scenario, the hub and the
-# dpdk-testpmd baseline, JSON written. Performance is not checked here (docs/benchmarks.md
-# holds the numbers); only that both sides forwarded and the report is complete.
+# ./scripts/bench runs end to end: two quick scenarios (the GRE hairpin on one port, LAN to
+# spoke across two ports), the hub and the dpdk-testpmd baseline, the crypto-limit tool,
+# an ESP scenario skipped with its reason, JSON written. Performance is not checked here
+# (docs/benchmarks.md holds the numbers); only that both sides forwarded and the report is
+# complete. Also: the shipped configs/bench-*.conf are what the generator writes.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -13,40 +15,52 @@ trap 'rm -rf "$DIR"' EXIT
 [ -x "$HUB" ] || { t_fail "hub binary $HUB missing"; t_done; exit 1; }
 command -v dpdk-testpmd >/dev/null || t_skip_all "dpdk-testpmd missing (Debian package dpdk)"
 
+t_check "configs/bench-gre.conf is bench_gen.py config gre-hairpin's output" \
+	bash -c "/usr/bin/python3 scripts/bench_gen.py config gre-hairpin | cmp -s - configs/bench-gre.conf"
+t_check "configs/bench-lan.conf is bench_gen.py config gre-to-lan's output" \
+	bash -c "/usr/bin/python3 scripts/bench_gen.py config gre-to-lan | cmp -s - configs/bench-lan.conf"
+
 mkdir -p "$DIR/tmp"
-TMPDIR=$DIR/tmp BENCH_ID=t$T_ID timeout -s KILL 240 ./scripts/bench --quick --hub "$HUB" --json "$DIR/out.json" \
-	gre-hairpin-64 > "$DIR/bench.log" 2>&1
+TMPDIR=$DIR/tmp BENCH_ID=t$T_ID timeout -s KILL 240 ./scripts/bench --quick --hub "$HUB" \
+	--json "$DIR/out.json" gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 \
+	> "$DIR/bench.log" 2>&1
 rc=$?
-t_check "scripts/bench --quick gre-hairpin-64 exits 0 (rc=$rc)" [ "$rc" -eq 0 ]
+t_check "scripts/bench --quick gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 exits 0 (rc=$rc)" \
+	[ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || tail -n 40 "$DIR/bench.log"
 
 check_json() {
 	/usr/bin/python3 - "$DIR/out.json" "$1" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))
-r = rows[0]
+fwd = {r["name"]: r for r in rows if r.get("baseline") == "testpmd-io"}
+cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
 ok = {
-    "parses": isinstance(rows, list) and len(rows) == 1,
-    "fields": all(k in r for k in ("name", "workers", "pkt_size", "mpps", "gbps", "cycles_per_pkt",
-                                   "baseline", "baseline_mpps", "ratio")),
-    "scenario": r["name"] == "gre-hairpin-64" and r["pkt_size"] == 64 and r["workers"] == 1
-                and r["baseline"] == "testpmd-io",
-    "hub": r["mpps"] > 0 and r["cycles_per_pkt"] > 0,
-    "baseline": r["baseline_mpps"] > 0,
-    "ratio": abs(r["ratio"] - r["mpps"] / r["baseline_mpps"]) < 0.01,
+    "parses": isinstance(rows, list) and set(fwd) == {"gre-hairpin-64", "lan-to-gre-64"},
+    "fields": all(all(k in r for k in ("name", "workers", "pkt_size", "mpps", "gbps", "cycles_per_pkt",
+                                       "baseline", "baseline_mpps", "ratio", "drops")) for r in fwd.values()),
+    "scenario": all(r["pkt_size"] == 64 and r["workers"] == 1 for r in fwd.values()),
+    "hub": all(r["mpps"] > 0 and r["cycles_per_pkt"] > 0 for r in fwd.values()),
+    "baseline": all(r["baseline_mpps"] > 0 for r in fwd.values()),
+    "ratio": all(abs(r["ratio"] - r["mpps"] / r["baseline_mpps"]) < 0.01 for r in fwd.values()),
+    "crypto": len(cry) == 9 and all(r["crypto_limit_mpps"] > 0 and r["cycles_per_pkt"] > 0 for r in cry)
+              and {r["algorithm"] for r in cry} == {"aes-gcm-128", "aes-gcm-256", "aes-cbc-128-hmac-sha1"},
 }[sys.argv[2]]
 sys.exit(0 if ok else 1)
 PY
 }
-t_check "JSON parses: one object" check_json parses
-t_check "JSON has name, workers, pkt_size, mpps, gbps, cycles_per_pkt, baseline, baseline_mpps, ratio" \
+t_check "JSON parses: gre-hairpin-64 and lan-to-gre-64" check_json parses
+t_check "JSON has name, workers, pkt_size, mpps, gbps, cycles_per_pkt, baseline, baseline_mpps, ratio, drops" \
 	check_json fields
-t_check "JSON describes gre-hairpin-64, 1 worker, baseline testpmd-io" check_json scenario
+t_check "JSON rows are 64 B, 1 worker" check_json scenario
 t_check "hub forwarded: mpps > 0" check_json hub
 t_check "testpmd forwarded: baseline_mpps > 0" check_json baseline
 t_check "ratio = mpps / baseline_mpps" check_json ratio
+t_check "crypto limit: 3 algorithms × 3 sizes measured" check_json crypto
+t_check "the ESP scenario is skipped with its reason" grep -q "skipping esp-gcm128-hairpin-64: .*" "$DIR/bench.log"
+t_check "a progress line per second" grep -q "gre-hairpin-64 .* hub .* Mpps" "$DIR/bench.log"
 t_check "no DPDK runtime directory left behind" \
 	bash -c "! ls -d /var/run/dpdk/dmvpn-bencht$T_ID-* 2>/dev/null | grep -q ."
 t_check "no temporary files left behind" bash -c "! ls -A '$DIR/tmp' | grep -q ."
-grep -E '^gre-hairpin' "$DIR/bench.log"
+grep -E '^(gre-hairpin|lan-to-gre|crypto)' "$DIR/bench.log"
 t_done

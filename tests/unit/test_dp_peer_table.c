@@ -41,21 +41,30 @@ static struct dp_peer_table *table_new(void)
 	hp.name = name;
 	hp.key_len = sizeof(uint32_t);
 	x->by_tunnel = rte_hash_create(&hp);
-	snprintf(name, sizeof(name), "bn%u", n++);
-	hp.name = name;
-	hp.key_len = sizeof(struct dp_peer_nbma_key);
-	x->by_nbma = rte_hash_create(&hp);
+	n++;
+	x->nbma_mask = dp_peer_nbma_cells(MAX) - 1;
+	x->nbma_shift = 32 - (uint32_t)rte_log2_u32(x->nbma_mask + 1);
+	x->by_nbma = rte_zmalloc("n", sizeof(struct dp_nbma_ent) * (x->nbma_mask + 1), 0);
 	return x;
 }
 
 static void table_free(struct dp_peer_table *x)
 {
 	rte_hash_free(x->by_tunnel);
-	rte_hash_free(x->by_nbma);
+	rte_free(x->by_nbma);
 	rte_free(x->peers);
 	rte_free(x->mcast_slots);
 	rte_free(x->mcast_pos);
 	rte_free(x);
+}
+
+static unsigned int nbma_cells_used(const struct dp_peer_table *x)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i <= x->nbma_mask; i++)
+		n += x->by_nbma[i].used != 0;
+	return n;
 }
 
 static int setup(void)
@@ -199,7 +208,7 @@ static void test_flush_empties_everything(void)
 {
 	CU_ASSERT_EQUAL(apply((struct dp_msg){.type = DP_MSG_FLUSH}), 0);
 	CU_ASSERT_EQUAL(rte_hash_count(t->by_tunnel), 0);
-	CU_ASSERT_EQUAL(rte_hash_count(t->by_nbma), 0);
+	CU_ASSERT_EQUAL(nbma_cells_used(t), 0);
 	CU_ASSERT_EQUAL(t->n_mcast, 0);
 	CU_ASSERT_EQUAL(t->peers[11].d.state, DP_PEER_FREE);
 	CU_ASSERT_EQUAL(t->mcast_pos[30], 0);
@@ -231,6 +240,102 @@ static void test_apply_ring_is_bounded_per_call(void)
 	rte_ring_free(r);
 }
 
+/* The burst path's bulk lookup answers exactly what one-at-a-time lookups answer: hits,
+ * misses, an INCOMPLETE peer (no outer index), a NAT port, a full burst of DP_BURST. */
+static void test_bulk_outer_lookup_matches_single_lookups(void)
+{
+	struct dp_peer_nbma_key keys[DP_BURST];
+	int32_t slots[DP_BURST];
+	unsigned int i;
+
+	CU_ASSERT_EQUAL(apply((struct dp_msg){.type = DP_MSG_FLUSH}), 0);
+	for (i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(apply(set_msg(100 + i, ip(192, 168, 2, (uint8_t)i),
+					      ip(9, 9, 9, (uint8_t)i),
+					      i == 7 ? DP_PEER_INCOMPLETE : DP_PEER_UP, 0)), 0);
+	for (i = 0; i < DP_BURST; i++)
+		keys[i] = (struct dp_peer_nbma_key){.addr = ip(9, 9, 9, (uint8_t)(i * 3 % 40)),
+						    .port = i == 4 ? 4500 : 0};
+	memset(slots, 0x55, sizeof(slots));
+	dp_peer_by_nbma_bulk(t, keys, DP_BURST, slots);
+	for (i = 0; i < DP_BURST; i++) {
+		CU_ASSERT_EQUAL(slots[i], dp_peer_by_nbma(t, keys[i].addr, keys[i].port));
+	}
+	CU_ASSERT_EQUAL(slots[1], 103);  /* 9.9.9.3 */
+	CU_ASSERT_EQUAL(slots[4], -1);   /* 9.9.9.12 exists, but not from NAT port 4500 */
+	CU_ASSERT_EQUAL(slots[7], -1);   /* 9.9.9.21: no such peer */
+	CU_ASSERT_EQUAL(slots[9], -1);   /* 9.9.9.27: none either */
+	keys[0] = (struct dp_peer_nbma_key){.addr = ip(9, 9, 9, 7)};
+	dp_peer_by_nbma_bulk(t, keys, 1, slots);
+	CU_ASSERT_EQUAL(slots[0], -1);   /* INCOMPLETE: no outer index */
+	slots[0] = 42;
+	dp_peer_by_nbma_bulk(t, keys, 0, slots);
+	CU_ASSERT_EQUAL(slots[0], 42);   /* n = 0 touches nothing */
+}
+
+static uint32_t xorshift32(uint32_t x)
+{
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return x;
+}
+
+/* The open-addressing outer index under churn: the table nearly full (1000 UP peers in
+ * 1024 slots, 2048 cells, so clusters form), random deletions (backward shift) and re-adds
+ * with new addresses and NAT ports; after every step each slot's current key finds the
+ * slot and each retired key finds nothing. */
+static void test_outer_index_survives_random_churn(void)
+{
+	static uint32_t cur[MAX], old[MAX];
+	static uint16_t cur_port[MAX], old_port[MAX];
+	uint32_t seed = 12345, i, step, bad = 0;
+
+	CU_ASSERT_EQUAL(apply((struct dp_msg){.type = DP_MSG_FLUSH}), 0);
+	memset(cur, 0, sizeof(cur));
+	memset(old, 0, sizeof(old));
+	for (step = 0; step < 6000; step++) {
+		uint32_t slot, nbma;
+		struct dp_msg m;
+
+		seed = xorshift32(seed);
+		slot = seed % 1000;
+		seed = xorshift32(seed);
+		nbma = rte_cpu_to_be_32(0x0a000000 | ((seed >> 4) & 0xffffff));
+		if (cur[slot] != 0 && (seed >> 31)) {
+			m = (struct dp_msg){.type = DP_MSG_PEER_DEL, .slot = slot};
+			CU_ASSERT_EQUAL(apply(m), 0);
+			old[slot] = cur[slot];
+			old_port[slot] = cur_port[slot];
+			cur[slot] = 0;
+		} else {
+			m = set_msg(slot, ip(172, 20, (uint8_t)(slot >> 8), (uint8_t)slot), nbma,
+				    DP_PEER_UP, 0);
+			m.u.peer.nat_port = (seed >> 30) & 1 ? rte_cpu_to_be_16(4500) : 0;
+			CU_ASSERT_EQUAL(apply(m), 0);
+			old[slot] = cur[slot];
+			old_port[slot] = cur_port[slot];
+			cur[slot] = nbma;
+			cur_port[slot] = m.u.peer.nat_port;
+		}
+		if (step % 97 != 0 && step < 5990)
+			continue;
+		for (i = 0; i < 1000; i++) {
+			if (cur[i] != 0 && dp_peer_by_nbma(t, cur[i], cur_port[i]) != (int32_t)i)
+				bad++;
+			if (old[i] != 0 && (old[i] != cur[i] || old_port[i] != cur_port[i]) &&
+			    dp_peer_by_nbma(t, old[i], old_port[i]) == (int32_t)i)
+				bad++;
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	for (i = 0, step = 0; i < 1000; i++)
+		step += cur[i] != 0;
+	CU_ASSERT_EQUAL(nbma_cells_used(t), step);
+	CU_ASSERT_EQUAL(apply((struct dp_msg){.type = DP_MSG_FLUSH}), 0);
+	CU_ASSERT_EQUAL(nbma_cells_used(t), 0);
+}
+
 int main(int argc, char **argv)
 {
 	char *eal[] = {argv[0], "--no-huge", "-m", "256", "--no-shconf", "--no-telemetry",
@@ -255,6 +360,9 @@ int main(int argc, char **argv)
 		{"test_lan_next_hop_set", test_lan_next_hop_set},
 		{"test_flush_empties_everything", test_flush_empties_everything},
 		{"test_apply_ring_is_bounded_per_call", test_apply_ring_is_bounded_per_call},
+		{"test_bulk_outer_lookup_matches_single_lookups",
+		 test_bulk_outer_lookup_matches_single_lookups},
+		{"test_outer_index_survives_random_churn", test_outer_index_survives_random_churn},
 	};
 	CU_pSuite s;
 	unsigned int i;
