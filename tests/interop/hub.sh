@@ -14,6 +14,7 @@
 #                               json: "dynamic up 6.6.6.6", "incomplete nhrp None") or nothing
 #   wait_until SECONDS CMD...   run CMD every second until it succeeds (bounded)
 #   ms                          milliseconds now
+#   t_run "description" CMD...  t_check that keeps CMD's output and prints it on failure
 HUB_PY=/usr/bin/python3
 HUB_BIN=${HUB_BIN:-${HUB_BUILD:-build}/control/dmvpn-hub}
 HUB_LIFETIME=${HUB_LIFETIME:-600}
@@ -33,6 +34,20 @@ wait_until() {
 		sleep 1
 	done
 	return 1
+}
+
+t_run() {
+	local d=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then
+		t_ok "$d"
+	else
+		t_fail "$d (exit $rc)"
+		sed 's/^/#   | /' <<<"$out"
+	fi
+	return $rc
 }
 
 hub_start() {

@@ -46,7 +46,7 @@ trap 'exit 130' INT TERM
 
 T_START=$(ms)
 [ -x "$HUB_BIN" ] || { t_fail "hub binary $HUB_BIN missing"; t_done; exit 1; }
-t_check "$CFG passes --check-config" "$HUB_BIN" --check-config -c "$CFG" >/dev/null
+t_run "$CFG passes --check-config" "$HUB_BIN" --check-config -c "$CFG"
 
 ip netns add "$NS_HUB" && ip netns add "$NS_SPOKE" || { t_fail "create namespaces"; t_done; exit 1; }
 for ns in "$NS_HUB" "$NS_SPOKE"; do
