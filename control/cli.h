@@ -73,6 +73,7 @@ extern const struct cli_cmd cli_nhrp_cmds[];
 extern const struct cli_cmd cli_route_cmds[];
 extern const struct cli_cmd cli_system_cmds[];
 extern const struct cli_cmd cli_session_cmds[];
+extern const struct cli_cmd cli_debug_cmds[];
 
 /* Output. Line ends are "\n"; the session turns them into CR LF for the terminal. */
 void cli_printf(struct cli_sess *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -70,6 +70,8 @@ static const struct {
 	{"route", "IP routing table or static route"},
 	{"via", "Next hop"},
 	{"cef", "Forwarding (CEF) decision"},
+	{"debug", "Debugging functions"},
+	{"undebug", "Disable debugging functions"},
 	{"port", "DPDK port information"},
 	{"stats", "Port statistics"},
 	{"detail", "Detailed output"},
@@ -223,6 +225,7 @@ static const struct cli_cmd *const cli_tables[] = {
 	cli_nhrp_cmds,
 	cli_route_cmds,
 	cli_system_cmds,
+	cli_debug_cmds,
 };
 
 static struct cli_token *token_new(const char *word, size_t len, unsigned int argn)

@@ -36,6 +36,7 @@ static void cmd_help(struct cli_sess *s, const struct cli_args *a, uint32_t flag
 	help_table(s, cli_nhrp_cmds);
 	help_table(s, cli_route_cmds);
 	help_table(s, cli_system_cmds);
+	help_table(s, cli_debug_cmds);
 	help_table(s, cli_session_cmds);
 }
 

@@ -318,8 +318,10 @@ static void nhrp_entry(struct cli_sess *s, uint32_t flags, uint64_t n, uint32_t 
 		cli_printf(s, ",\"nbma_claimed\":");
 		cli_json_str(s, bound ? claimed : NULL);
 		cli_printf(s, ",\"nat_port\":%u,\"slot\":%" PRIu32 ",\"route_refs\":%" PRIu32
-			   ",\"holdtime\":%" PRIu32 ",\"mtu\":%u}",
-			   rte_be_to_cpu_16(p->nat_port), slot, p->route_refs, p->holdtime, p->mtu);
+			   ",\"holdtime\":%" PRIu32 ",\"mtu\":%u,\"nhrp_rx\":%" PRIu32
+			   ",\"nhrp_tx\":%" PRIu32 "}",
+			   rte_be_to_cpu_16(p->nat_port), slot, p->route_refs, p->holdtime, p->mtu,
+			   p->nhrp_rx, p->nhrp_tx);
 		return;
 	}
 	cli_fmt_duration(created, sizeof(created), cli_tsc_age_s(p->created));
@@ -346,7 +348,8 @@ static void nhrp_entry(struct cli_sess *s, uint32_t flags, uint64_t n, uint32_t 
 			cli_printf(s, ", MTU %u", p->mtu);
 		if (p->nat_port != 0)
 			cli_printf(s, ", NAT-T port %u", rte_be_to_cpu_16(p->nat_port));
-		cli_printf(s, "\n");
+		cli_printf(s, "\n  NHRP packets: %" PRIu32 " received, %" PRIu32 " sent\n",
+			   p->nhrp_rx, p->nhrp_tx);
 	}
 }
 
@@ -464,8 +467,13 @@ static void cmd_show_ip_nhrp_traffic(struct cli_sess *s, const struct cli_args *
 			cli_printf(s, "%s\"%s\":%" PRIu64, r > 0 ? "," : "", nhrp_stat_reason_name(r),
 				   st.reason[r]);
 		cli_printf(s, "},\"bindings\":{\"registered\":%" PRIu64 ",\"refreshed\":%" PRIu64
-			   ",\"expired\":%" PRIu64 ",\"purged\":%" PRIu64 "}}\n",
+			   ",\"expired\":%" PRIu64 ",\"purged\":%" PRIu64 "}",
 			   st.registered, st.refreshed, st.expired, st.purged);
+		cli_printf(s, ",\"resolution\":{\"answered\":%" PRIu64 ",\"forwarded\":%" PRIu64
+			   ",\"negative\":%" PRIu64 ",\"replies_relayed\":%" PRIu64
+			   "},\"purges\":{\"sent\":%" PRIu64 ",\"replies\":%" PRIu64 "}}\n",
+			   st.res_answered, st.res_forwarded, st.res_negative, st.res_relayed,
+			   st.purges_sent, st.purge_replies);
 		return;
 	}
 	cli_printf(s, "All tunnels (counted since the last clear counters):\n");
@@ -483,6 +491,11 @@ static void cmd_show_ip_nhrp_traffic(struct cli_sess *s, const struct cli_args *
 	cli_printf(s, "   Bindings: %" PRIu64 " registered, %" PRIu64 " refreshed, %" PRIu64
 		   " expired, %" PRIu64 " purged\n", st.registered, st.refreshed, st.expired,
 		   st.purged);
+	cli_printf(s, "   Resolution: %" PRIu64 " answered, %" PRIu64 " forwarded, %" PRIu64
+		   " negative, %" PRIu64 " replies relayed\n", st.res_answered, st.res_forwarded,
+		   st.res_negative, st.res_relayed);
+	cli_printf(s, "   Purges: %" PRIu64 " sent, %" PRIu64 " replies\n", st.purges_sent,
+		   st.purge_replies);
 }
 
 /* --- changes -------------------------------------------------------------------------- */
@@ -582,7 +595,8 @@ static void cmd_clear_ip_nhrp_addr(struct cli_sess *s, const struct cli_args *a,
 			  cli_ip(a->v[0].addr, x), cli_ip(a->v[0].addr, y));
 		return;
 	}
-	ctl_peer_del(ctl, a->v[0].addr);
+	if (nhrp_binding_clear(ctl, a->v[0].addr) < 0)
+		ctl_peer_del(ctl, a->v[0].addr);
 }
 
 /* Deleting many entries pushes as many messages to every worker: pace it by steps so the
@@ -600,7 +614,8 @@ static bool clear_step(struct cli_sess *s, struct cli_walk *w)
 
 		if (p == NULL || p->type != CTL_PEER_DYNAMIC)
 			continue;
-		ctl_peer_del(ctl, p->tunnel_addr);
+		if (nhrp_binding_clear(ctl, p->tunnel_addr) < 0)
+			ctl_peer_del(ctl, p->tunnel_addr);
 		cleared++;
 	}
 	return w->pos < slots;

@@ -113,6 +113,14 @@ const char *cli_sess_close_reason(const struct cli_sess *s);
 bool cli_sess_quitting(const struct cli_sess *s);
 /* Idle or login timeout at now: writes the notice and marks the session quitting. */
 bool cli_sess_timed_out(struct cli_sess *s, uint64_t now);
+/* debug nhrp: the session's switch (counted in ctl->nhrp_trace.users), and a line written
+ * to it between commands (dropped and counted when its client is not reading). */
+bool cli_sess_debug(const struct cli_sess *s);
+void cli_sess_set_debug(struct cli_sess *s, bool on);
+void cli_sess_async_line(struct cli_sess *s, const char *line);
+/* The NHRP server's trace callback: the line to every session with debug on. */
+void cli_debug_deliver(void *srv, const char *line);
+
 /* For show users. */
 struct cli_sess_info {
 	uint32_t id;

@@ -114,6 +114,8 @@ int cli_server_init(struct hub_ctl *ctl)
 	srv->cl = cmdline_new(cli_cmdset_ctx(srv->cmds), CLI_PROMPT, -1, -1);
 	if (srv->cl == NULL)
 		return -ENOMEM;
+	ctl->nhrp_trace.fn = cli_debug_deliver;
+	ctl->nhrp_trace.arg = srv;
 	rc = listener_open(srv, cfg);
 	if (rc < 0) {
 		HUB_LOG(ERR, cli, "cannot listen on %s:%u: %s; the hub runs without its CLI", addr,
@@ -167,6 +169,7 @@ void cli_server_stop(struct hub_ctl *ctl)
 			srv->stats.auth_failed);
 	server_free(srv);
 	ctl->cli = NULL;
+	ctl->nhrp_trace = (struct ctl_nhrp_trace){0};
 }
 
 static void peer_name(const struct sockaddr_in *sa, char *buf, size_t len)

@@ -19,6 +19,7 @@
  * error; bytes above 0x7f and NULs are dropped; ^D on an empty line does nothing (IOS).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,10 @@ struct cli_sess {
 	struct cli_walk walk;
 	uint32_t walk_budget;		/* entries left in this step */
 	size_t step_out;		/* output pending when this step began */
+
+	/* debug nhrp: lines are written between commands, the line being typed redrawn. */
+	bool debug_nhrp;
+	uint64_t debug_dropped;		/* lines not written: the client was not reading */
 
 	uint64_t created;		/* TSC */
 	uint64_t last_active;		/* TSC: last input, or output the client took */
@@ -319,6 +324,52 @@ const char *cli_ip(uint32_t addr, char *buf)
 	snprintf(buf, CLI_IP_LEN, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
 		 a & 0xff);
 	return buf;
+}
+
+bool cli_sess_debug(const struct cli_sess *s)
+{
+	return s->debug_nhrp;
+}
+
+void cli_sess_set_debug(struct cli_sess *s, bool on)
+{
+	struct hub_ctl *ctl = s->srv->ctl;
+
+	if (on == s->debug_nhrp)
+		return;
+	s->debug_nhrp = on;
+	if (on)
+		ctl->nhrp_trace.users++;
+	else if (ctl->nhrp_trace.users > 0)
+		ctl->nhrp_trace.users--;
+}
+
+void cli_sess_async_line(struct cli_sess *s, const char *line)
+{
+	char note[80];
+
+	if (s->state != SESS_CMD || s->quitting || s->close_reason != NULL)
+		return;
+	/* A client that does not read loses debug lines, not its session or our memory. */
+	if (out_pending(s) >= CLI_OUT_HIGH) {
+		s->debug_dropped++;
+		return;
+	}
+	/* At the prompt: erase the line being typed, write ours, then redraw prompt and
+	 * input. While a command's output is being written, ours goes between its lines. */
+	if (!s->walking)
+		out_text(s, "\r\033[K", 4);
+	if (s->debug_dropped > 0) {
+		int n = snprintf(note, sizeof(note), "%% %" PRIu64 " debug lines dropped\n",
+				 s->debug_dropped);
+
+		out_text(s, note, (size_t)n);
+		s->debug_dropped = 0;
+	}
+	out_text(s, line, strlen(line));
+	out_text(s, "\n", 1);
+	if (!s->walking)
+		rdline_redisplay(s->rdl);
 }
 
 void cli_sess_quit(struct cli_sess *s)
@@ -746,6 +797,7 @@ void cli_sess_free(struct cli_sess *s)
 	if (s == NULL)
 		return;
 	walk_end(s);
+	cli_sess_set_debug(s, false);
 	rdline_free(s->rdl);
 	memset(s->pw, 0, sizeof(s->pw));
 	free(s->out);

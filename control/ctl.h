@@ -24,6 +24,16 @@ struct ctl_peer_table;
 struct ctl_lan;
 struct nhrp_server;
 
+/*
+ * `debug nhrp` (control/cli_debug.c): while users > 0 the NHRP server formats one line per
+ * packet it receives or sends and hands it to fn. Nothing is formatted otherwise.
+ */
+struct ctl_nhrp_trace {
+	void (*fn)(void *arg, const char *line);
+	void *arg;
+	unsigned int users;
+};
+
 /* One configured port, by configuration index. */
 struct ctl_port {
 	uint16_t port_id;	/* DPDK port id */
@@ -56,6 +66,7 @@ struct hub_ctl {
 	uint64_t next_tick;			/* next 100 ms control tick (TSC) */
 	uint64_t nhrp_rx;			/* NHRP packets punted to control */
 	uint64_t redirect_rx;			/* redirect triggers received from workers */
+	struct ctl_nhrp_trace nhrp_trace;	/* debug nhrp */
 	unsigned int mcast_next;		/* worker for the next multicast packet */
 	/* Control-side drops, by the same named reasons as the workers'. */
 	uint64_t drops[HUB_DROP_MAX];

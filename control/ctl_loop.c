@@ -76,8 +76,10 @@ static unsigned int event_drain(struct hub_ctl *ctl)
 		n = rte_ring_sc_dequeue_burst_elem(ctl->workers[w]->event_ring, ev, sizeof(ev[0]),
 						   RTE_DIM(ev), NULL);
 		for (i = 0; i < n; i++)
-			if (ev[i].type == DP_EVENT_REDIRECT)
+			if (ev[i].type == DP_EVENT_REDIRECT) {
 				ctl->redirect_rx++;
+				nhrp_redirect_event(ctl, &ev[i]);
+			}
 		total += n;
 	}
 	return total;

@@ -43,6 +43,8 @@ struct ctl_peer {
 	uint16_t mtu;
 	uint32_t holdtime;	/* seconds; 0 = never expires */
 	uint32_t route_refs;	/* routes whose next hop is this peer */
+	uint32_t nhrp_rx;	/* NHRP packets from its NBMA address since it was bound */
+	uint32_t nhrp_tx;	/* NHRP packets the hub sent it */
 	uint64_t created;	/* rte_rdtsc() at creation */
 	uint64_t expires;	/* rte_rdtsc() deadline; 0 = never */
 };

@@ -14,6 +14,7 @@
 #include <rte_errno.h>
 #include <rte_eal.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 #include <rte_timer.h>
 #include <rte_version.h>
 
@@ -119,6 +120,25 @@ static void log_levels_apply(const struct hub_cfg *cfg)
 		rte_log_set_level_pattern(cfg->log_types[i].name, (uint32_t)cfg->log_types[i].level);
 }
 
+/*
+ * Live capture: dpdk-dumpcap (or dpdk-pdump) runs as a DPDK secondary process and asks
+ * us, over EAL's multi-process channel, to copy a port's packets to it. That channel
+ * exists only with a shared runtime (hugepages in a mounted hugetlbfs, no --in-memory or
+ * --no-shconf); without it the hub runs the same, with capture off.
+ */
+static void live_capture_init(void)
+{
+	if (rte_pdump_init() == 0)
+		HUB_LOG(INFO, main, "live capture ready: dpdk-dumpcap --file-prefix=%s -i PORT",
+			rte_eal_get_runtime_dir() ? strrchr(rte_eal_get_runtime_dir(), '/') + 1
+						  : "rte");
+	else
+		HUB_LOG(INFO, main,
+			"live capture off: EAL has no multi-process channel (--in-memory, "
+			"--no-shconf or --no-huge): %s",
+			rte_strerror(rte_errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct hub_opts opts = {.config = DEFAULT_CONFIG};
@@ -163,6 +183,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	rte_timer_subsystem_init();
 	HUB_LOG(INFO, main, "dmvpn-hub %s starting with %s", HUB_VERSION, opts.config);
+	live_capture_init();
 
 	if (ctl_hub_start(&ctl, opts.idle_sleep_us) < 0) {
 		ctl_hub_stop(&ctl);
@@ -178,6 +199,7 @@ int main(int argc, char **argv)
 	HUB_LOG(INFO, main, "stopping");
 	ctl_hub_stop(&ctl);
 	cfg_free(ctl.cfg);
+	rte_pdump_uninit();
 	rte_timer_subsystem_finalize();
 	rte_eal_cleanup();
 	return rc < 0 ? 1 : 0;

@@ -64,6 +64,7 @@ static void expire(struct rte_timer *tim, void *arg)
 	}
 	inet_ntop(AF_INET, &b->tunnel_addr, addr, sizeof(addr));
 	HUB_LOG(INFO, nhrp, "binding %s expired (holdtime %u s)", addr, p->holdtime);
+	nhrp_binding_forget(ctl, b->slot);
 	ctl_peer_del(ctl, b->tunnel_addr);
 	ctl->nhrp->stats.expired++;
 }

@@ -32,12 +32,34 @@ struct nhrp_binding {
 	bool armed;
 };
 
+/* Resolvers remembered per binding, for Purge Requests (nhrp_purge.c). */
+#define NHRP_RESOLVERS 8
+struct nhrp_resolvers;
+
+/* Extensions of a message the hub passes on or answers, edited as a transit NHS must
+ * (nhrp_resolve.c). */
+struct nhrp_ext_edit {
+	struct nhrp_build_ext exts[NHRP_MAX_EXTS];
+	unsigned int n;
+	struct nhrp_build_cie transit[NHRP_MAX_EXT_CIES + 1];
+	struct nhrp_build_cie responder;
+	struct nhrp_build_cie nat;
+	uint16_t loop_offset; /* offset of the transit record that holds us; 0 = none */
+};
+
 struct nhrp_server {
 	struct nhrp_stats stats;
 	uint32_t n_slots;
 	struct nhrp_binding **by_slot; /* [n_slots] */
+	struct nhrp_resolvers **resolvers; /* [n_slots], allocated on first use */
+	uint32_t purge_id_next;	       /* request IDs of our Purge Requests */
+	uint64_t ti_window_start;      /* Traffic Indication limiter (TSC) */
+	uint32_t ti_in_window;
+	struct nhrp_build_store store; /* a message being forwarded */
+	struct nhrp_ext_edit edit;
 	bool timer_subsystem_ours;     /* we initialised rte_timer (tests without main) */
 	struct nhrp_msg view;	       /* the packet being handled */
+	struct nhrp_msg trace_view;    /* debug nhrp: a packet we send, parsed back */
 };
 
 /* What a tunnel looks like to NHRP. */
@@ -53,6 +75,11 @@ int nhrp_tun_get(const struct hub_ctl *ctl, unsigned int idx, struct nhrp_tun *t
 /* A host address inside the tunnel's subnet, not the hub's own. */
 bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr);
 
+/* debug nhrp: one line about m (or parse error err) received from / sent to nbma. Call
+ * only while ctl->nhrp_trace.users > 0. */
+void nhrp_trace(struct hub_ctl *ctl, const struct nhrp_tun *t, bool tx, uint32_t nbma,
+		const struct nhrp_msg *m, int err);
+
 /* Build msg into a new mbuf and send it inside GRE on the tunnel: to peer slot when
  * slot >= 0 (ctl_peer_send), otherwise to the NBMA address dst. Counted. 0 or -errno. */
 int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
@@ -63,6 +90,34 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 void nhrp_send_error(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst,
 		     const uint8_t *pkt, size_t len, const struct nhrp_msg *req, uint16_t code,
 		     uint16_t offset);
+
+/* Authentication (RFC 2332 5.3.4, Cisco cleartext) against the tunnel's nhrp.auth: true
+ * when none is configured or the password matches; *offset = where the extension is. */
+bool nhrp_auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint16_t *offset);
+
+/* The live (static or dynamic) binding's slot of addr, or -1; a peer's outer address. */
+int nhrp_bound_slot(struct hub_ctl *ctl, uint32_t addr);
+struct ctl_peer;
+uint32_t nhrp_peer_outer(const struct ctl_peer *p);
+
+/* nhrp_resolve.c */
+void nhrp_resolution_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			   const struct dp_punt_meta *meta, const struct nhrp_msg *req);
+void nhrp_resolution_reply_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+				 const struct dp_punt_meta *meta, const struct nhrp_msg *rep);
+
+/* nhrp_purge.c */
+int nhrp_purge_init(struct hub_ctl *ctl);
+void nhrp_purge_free(struct hub_ctl *ctl);
+/* requester resolved prefix/plen to the binding in slot. */
+void nhrp_resolver_note(struct hub_ctl *ctl, uint32_t slot, uint32_t requester, uint32_t prefix,
+			uint8_t plen);
+/* The binding in slot is being removed or moved: Purge Requests to its resolvers. */
+void nhrp_binding_gone(struct hub_ctl *ctl, uint32_t slot, unsigned int tunnel_idx);
+/* The binding in slot expired: its resolvers' entries expire too; forget them. */
+void nhrp_binding_forget(struct hub_ctl *ctl, uint32_t slot);
+void nhrp_purge_reply_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			    const struct dp_punt_meta *meta, const struct nhrp_msg *rep);
 
 /* nhrp_register.c */
 void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,

@@ -11,26 +11,6 @@
 #include "control/nhrp_priv.h"
 #include "lib/hub_log.h"
 
-/* Cisco cleartext authentication (extension 7, type 1) against the tunnel's nhrp.auth.
- * Returns true when none is configured or the password matches. */
-static bool auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *req, uint16_t *offset)
-{
-	const char *want = t->cfg->nhrp.auth;
-	const struct nhrp_ext *e = nhrp_msg_ext(req, NHRP_EXT_AUTH);
-	const uint8_t *secret;
-	size_t n = strlen(want), got;
-	uint32_t type;
-
-	*offset = 0;
-	if (n == 0)
-		return true;
-	if (e == NULL)
-		return false;
-	*offset = e->offset;
-	return nhrp_ext_auth(e, &type, &secret, &got) == 0 && type == NHRP_AUTH_CISCO_CLEARTEXT &&
-	       got == n && memcmp(secret, want, n) == 0;
-}
-
 static struct nhrp_build_cie cie_copy(const struct nhrp_cie *c)
 {
 	return (struct nhrp_build_cie){.code = c->code, .prefix_len = c->prefix_len,
@@ -38,12 +18,6 @@ static struct nhrp_build_cie cie_copy(const struct nhrp_cie *c)
 				       .nbma = nhrp_addr_ref(&c->nbma),
 				       .nbma_sub = nhrp_addr_ref(&c->nbma_sub),
 				       .proto = nhrp_addr_ref(&c->proto)};
-}
-
-/* The NBMA address traffic for this peer goes to. */
-static uint32_t peer_outer(const struct ctl_peer *p)
-{
-	return p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr;
 }
 
 struct reg_ctx {
@@ -91,7 +65,7 @@ static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_
 	}
 	if (p != NULL && p->type == CTL_PEER_DYNAMIC && unique &&
 	    (p->flags & CTL_PEER_F_UNIQUE) &&
-	    (p->nbma_addr != nbma || peer_outer(p) != x->outer_src)) {
+	    (p->nbma_addr != nbma || nhrp_peer_outer(p) != x->outer_src)) {
 		nhrp_stats_drop(st, NHRP_OP_REGISTRATION_REQUEST, NHRP_STAT_REFUSED_UNIQUE);
 		return NHRP_CIE_ALREADY_REGISTERED;
 	}
@@ -103,6 +77,11 @@ static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_
 		st->refreshed++;
 	else
 		st->registered++;
+	/* A non-unique binding taken over from another NBMA address: whoever resolved the
+	 * old one holds a wrong shortcut. */
+	if (p != NULL && p->type == CTL_PEER_DYNAMIC &&
+	    (p->nbma_addr != nbma || nhrp_peer_outer(p) != x->outer_src))
+		nhrp_binding_gone(ctl, (uint32_t)ctl_peer_slot(ctl, addr), x->t->idx);
 	flags = (unique ? CTL_PEER_F_UNIQUE : 0) |
 		(cn->map_multicast_dynamic ? CTL_PEER_F_MULTICAST : 0);
 	slot = ctl_peer_set(ctl, x->t->idx, addr, nbma, x->outer_src, x->nat_port,
@@ -137,19 +116,11 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 	bool natted = claimed != meta->outer_src;
 	const char *pw = t->cfg->nhrp.auth;
 	char src[INET_ADDRSTRLEN], from[INET_ADDRSTRLEN];
-	uint16_t off, hold = (uint16_t)t->cfg->nhrp.holdtime;
+	uint16_t hold = (uint16_t)t->cfg->nhrp.holdtime;
 	unsigned int i, n_exts = 0, accepted = 0;
 
 	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
 	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
-	if (!auth_ok(t, req, &off)) {
-		HUB_LOG(INFO, nhrp, "registration of %s from %s: authentication failure", src, from);
-		nhrp_stats_drop(st, req->op, NHRP_STAT_AUTH_FAILURE);
-		ctl->drops[HUB_DROP_NHRP_AUTH]++;
-		nhrp_send_error(ctl, t, meta->outer_src, req->pkt, req->pktsz, req,
-				NHRP_EI_AUTH_FAILURE, off);
-		return;
-	}
 	x.src_ok = req->src_proto.len == 4 && req->src_nbma.len == 4 &&
 		   nhrp_tun_addr_ok(t, src_proto);
 	if (!x.src_ok)
@@ -174,7 +145,7 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 			exts[n_exts++] = nhrp_bext_cies(NHRP_EXT_RESPONDER, e->compulsory, &me, 1);
 			break;
 		case NHRP_EXT_AUTH:
-			/* Answered with our own password (there is one: auth_ok() passed). */
+			/* Answered with our own password (there is one: nhrp_auth_ok() passed). */
 			if (pw[0] != '\0')
 				exts[n_exts++] = nhrp_bext_auth_cisco((const uint8_t *)pw,
 								      (uint16_t)strlen(pw));
@@ -246,13 +217,15 @@ void nhrp_purge_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 
 		/* A spoke purges its own dynamic binding only, from where it registered. */
 		if (p == NULL || p->type != CTL_PEER_DYNAMIC || addr != src_proto ||
-		    p->nbma_addr != claimed || peer_outer(p) != meta->outer_src) {
+		    p->nbma_addr != claimed || nhrp_peer_outer(p) != meta->outer_src) {
 			nhrp_stats_drop(st, req->op, NHRP_STAT_PURGE_NOT_OWN);
 			continue;
 		}
 		slot = ctl_peer_slot(ctl, addr);
 		inet_ntop(AF_INET, &addr, addr_s, sizeof(addr_s));
 		HUB_LOG(INFO, nhrp, "binding %s purged by its spoke", addr_s);
+		if (slot >= 0)
+			nhrp_binding_gone(ctl, (uint32_t)slot, t->idx);
 		ctl_peer_del(ctl, addr);
 		if (slot >= 0)
 			nhrp_expiry_cancel(ctl, (uint32_t)slot);

@@ -49,6 +49,39 @@ bool nhrp_tun_addr_ok(const struct nhrp_tun *t, uint32_t addr)
 	return addr != 0 && addr != t->hub_proto && (addr & t->mask) == (t->hub_proto & t->mask);
 }
 
+void nhrp_trace(struct hub_ctl *ctl, const struct nhrp_tun *t, bool tx, uint32_t nbma,
+		const struct nhrp_msg *m, int err)
+{
+	char line[512], addr[INET_ADDRSTRLEN];
+	int n;
+
+	inet_ntop(AF_INET, &nbma, addr, sizeof(addr));
+	n = snprintf(line, sizeof(line), "NHRP: %s %s %s %s: ", tx ? "send" : "recv",
+		     t->cfg->name, tx ? "to" : "from", addr);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	if (err < 0)
+		snprintf(line + n, sizeof(line) - (size_t)n, "malformed (%s at offset %u)",
+			 nhrp_err_name(err), m->err_offset);
+	else
+		nhrp_format(m, line + n, sizeof(line) - (size_t)n);
+	ctl->nhrp_trace.fn(ctl->nhrp_trace.arg, line);
+}
+
+/* debug nhrp for a packet we built: parsed back, so the line shows what went out. */
+static void trace_tx(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
+		     const struct rte_mbuf *m)
+{
+	struct nhrp_msg *v = &ctl->nhrp->trace_view;
+	const struct ctl_peer *p = slot >= 0 ? ctl_peer_at(ctl, (uint32_t)slot) : NULL;
+	int rc;
+
+	if (p != NULL)
+		dst = p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr;
+	rc = nhrp_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), NULL, v);
+	nhrp_trace(ctl, t, true, dst, v, rc);
+}
+
 int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t dst,
 	      const struct nhrp_build_msg *msg)
 {
@@ -68,6 +101,8 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 		rte_pktmbuf_free(m);
 		return rc;
 	}
+	if (ctl->nhrp_trace.users > 0)
+		trace_tx(ctl, t, slot, dst, m);
 	/* Not a peer (a refused registration, an Error Indication): straight to the NBMA
 	 * address the packet came from, with the tunnel's GRE header. */
 	rc = slot >= 0 ? ctl_peer_send(ctl, (uint32_t)slot, m, NHRP_GRE_PROTO)
@@ -77,6 +112,12 @@ int nhrp_send(struct hub_ctl *ctl, const struct nhrp_tun *t, int slot, uint32_t 
 		return rc;
 	}
 	nhrp_stats_tx(st, msg->op);
+	if (slot >= 0) {
+		struct ctl_peer *p = ctl_peer_at(ctl, (uint32_t)slot);
+
+		if (p != NULL)
+			p->nhrp_tx++;
+	}
 	return 0;
 }
 
@@ -151,6 +192,54 @@ static void error_indication_input(const struct dp_punt_meta *meta,
 		nhrp_ei_code_name(msg->code), line);
 }
 
+bool nhrp_auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint16_t *offset)
+{
+	const char *want = t->cfg->nhrp.auth;
+	const struct nhrp_ext *e = nhrp_msg_ext(msg, NHRP_EXT_AUTH);
+	const uint8_t *secret;
+	size_t n = strlen(want), got;
+	uint32_t type;
+
+	*offset = 0;
+	if (n == 0)
+		return true;
+	if (e == NULL)
+		return false;
+	*offset = e->offset;
+	return nhrp_ext_auth(e, &type, &secret, &got) == 0 && type == NHRP_AUTH_CISCO_CLEARTEXT &&
+	       got == n && memcmp(secret, want, n) == 0;
+}
+
+static void auth_failed(struct hub_ctl *ctl, const struct nhrp_tun *t,
+			const struct dp_punt_meta *meta, const struct nhrp_msg *msg, uint16_t off)
+{
+	char src[INET_ADDRSTRLEN], from[INET_ADDRSTRLEN];
+	uint32_t src_proto = nhrp_ref_u32(&msg->src_proto);
+
+	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
+	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
+	HUB_LOG(INFO, nhrp, "%s of %s from %s: authentication failure", nhrp_op_name(msg->op), src,
+		from);
+	nhrp_stats_drop(&ctl->nhrp->stats, msg->op, NHRP_STAT_AUTH_FAILURE);
+	ctl->drops[HUB_DROP_NHRP_AUTH]++;
+	nhrp_send_error(ctl, t, meta->outer_src, msg->pkt, msg->pktsz, msg, NHRP_EI_AUTH_FAILURE,
+			off);
+}
+
+/* Per-peer NHRP counter: the peer the packet came from (by the worker's view of its
+ * outer source, or, for a registration that just created it, by its source address). */
+static void count_peer_rx(struct hub_ctl *ctl, const struct dp_punt_meta *meta,
+			  const struct nhrp_msg *msg)
+{
+	struct ctl_peer *p = meta->src_slot >= 0 ? ctl_peer_at(ctl, (uint32_t)meta->src_slot) : NULL;
+
+	if (p == NULL || !p->in_use || nhrp_peer_outer(p) != meta->outer_src)
+		p = ctl_peer_find(ctl, nhrp_ref_u32(&msg->src_proto));
+	if (p != NULL && p->in_use && p->type != CTL_PEER_INCOMPLETE &&
+	    nhrp_peer_outer(p) == meta->outer_src)
+		p->nhrp_rx++;
+}
+
 void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_meta *meta)
 {
 	struct nhrp_server *s = ctl->nhrp;
@@ -159,6 +248,7 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 	size_t len = rte_pktmbuf_data_len(m);
 	struct nhrp_msg *msg;
 	struct nhrp_tun t;
+	uint16_t auth_off;
 	int rc;
 
 	ctl->nhrp_rx++;
@@ -176,28 +266,46 @@ void nhrp_input(struct hub_ctl *ctl, struct rte_mbuf *m, const struct dp_punt_me
 	/* Ethernet padding may follow a short packet; ar$pktsz says where NHRP ends. */
 	opts.allow_trailing = true;
 	rc = nhrp_parse_mbuf(m, 0, &opts, msg);
+	if (ctl->nhrp_trace.users > 0)
+		nhrp_trace(ctl, &t, false, meta->outer_src, msg, rc);
 	if (rc < 0) {
 		nhrp_stats_rx(&s->stats, len > OP_TYPE_OFF ? pkt[OP_TYPE_OFF] : 0);
 		malformed(ctl, &t, meta, pkt, len, msg, rc);
 		goto out;
 	}
 	nhrp_stats_rx(&s->stats, msg->op);
+	/* RFC 2332 5.3.4: every packet is authenticated hop by hop; an Error Indication is
+	 * taken anyway (it may be the peer telling us our own password is wrong). */
+	if (msg->op != NHRP_OP_ERROR_INDICATION && !nhrp_auth_ok(&t, msg, &auth_off)) {
+		auth_failed(ctl, &t, meta, msg, auth_off);
+		goto out;
+	}
 	switch (msg->op) {
+	case NHRP_OP_RESOLUTION_REQUEST:
+		nhrp_resolution_input(ctl, &t, meta, msg);
+		break;
+	case NHRP_OP_RESOLUTION_REPLY:
+		nhrp_resolution_reply_input(ctl, &t, meta, msg);
+		break;
 	case NHRP_OP_REGISTRATION_REQUEST:
 		nhrp_registration_input(ctl, &t, meta, msg);
 		break;
 	case NHRP_OP_PURGE_REQUEST:
 		nhrp_purge_input(ctl, &t, meta, msg);
 		break;
+	case NHRP_OP_PURGE_REPLY:
+		nhrp_purge_reply_input(ctl, &t, meta, msg);
+		break;
 	case NHRP_OP_ERROR_INDICATION:
 		error_indication_input(meta, msg);
 		break;
 	default:
-		/* Resolution, Purge Reply and Traffic Indication: not served yet. */
+		/* Registration Replies and Traffic Indications are for spokes, not for an NHS. */
 		nhrp_stats_drop(&s->stats, msg->op, NHRP_STAT_NOT_SERVED);
 		ctl->drops[HUB_DROP_NHRP_NOT_SERVED]++;
 		break;
 	}
+	count_peer_rx(ctl, meta, msg);
 out:
 	rte_pktmbuf_free(m);
 }
@@ -217,6 +325,9 @@ int nhrp_server_init(struct hub_ctl *ctl)
 	else if (rc != -EALREADY)
 		goto fail;
 	rc = nhrp_expiry_init(ctl);
+	if (rc < 0)
+		goto fail;
+	rc = nhrp_purge_init(ctl);
 	if (rc < 0)
 		goto fail;
 	return 0;
@@ -244,6 +355,7 @@ void nhrp_server_stop(struct hub_ctl *ctl)
 		free(buf);
 	}
 	nhrp_expiry_free(ctl);
+	nhrp_purge_free(ctl);
 	if (s->timer_subsystem_ours)
 		rte_timer_subsystem_finalize();
 	free(s);

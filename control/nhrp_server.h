@@ -29,4 +29,12 @@ const struct nhrp_stats *nhrp_server_stats(const struct hub_ctl *ctl);
  * in slot (for Purge Requests sent later), or 0 when none is known. */
 uint32_t nhrp_server_request_id(const struct hub_ctl *ctl, uint32_t slot);
 
+/* clear ip nhrp: remove the dynamic binding of tunnel_addr, with Purge Requests to the
+ * spokes that resolved it and to its owner. 0, or -ENOENT when it has none. */
+int nhrp_binding_clear(struct hub_ctl *ctl, uint32_t tunnel_addr);
+
+/* A worker's redirect trigger: a Traffic Indication to the source spoke (Phase 3). */
+struct dp_event;
+void nhrp_redirect_event(struct hub_ctl *ctl, const struct dp_event *ev);
+
 #endif

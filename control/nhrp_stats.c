@@ -54,4 +54,8 @@ void nhrp_stats_write(const struct nhrp_stats *st, FILE *out)
 	fprintf(out, "nhrp bindings: registered %" PRIu64 " refreshed %" PRIu64 " expired %" PRIu64
 		     " purged %" PRIu64 "\n",
 		st->registered, st->refreshed, st->expired, st->purged);
+	fprintf(out, "nhrp resolution: answered %" PRIu64 " forwarded %" PRIu64 " negative %" PRIu64
+		     " relayed %" PRIu64 "; purges sent %" PRIu64 " replies %" PRIu64 "\n",
+		st->res_answered, st->res_forwarded, st->res_negative, st->res_relayed,
+		st->purges_sent, st->purge_replies);
 }

@@ -23,7 +23,12 @@
 	X(NOT_SERVED, "op-not-served")	      /* an op code this server does not handle yet */  \
 	X(NO_MBUF, "no-mbuf")		      /* no mbuf for an answer */                       \
 	X(BUILD_FAILED, "build-failed")	      /* the codec refused to build an answer */        \
-	X(SEND_FAILED, "send-failed")	      /* the answer could not be sent */
+	X(SEND_FAILED, "send-failed")	      /* the answer could not be sent */               \
+	X(LOOP, "loop-detected")	      /* our own address in a Transit NHS Record */     \
+	X(HOP_EXCEEDED, "hop-count-exceeded") /* no hop left to forward with */                \
+	X(NO_REQUESTER, "no-requester")	      /* a reply for a requester we have no binding of */ \
+	X(NOT_FOR_US, "not-for-us")	      /* a reply or indication that is not ours to take */ \
+	X(INDICATION_LIMIT, "indication-limit") /* Traffic Indication held back by the limiter */
 
 enum nhrp_stat_reason {
 #define NHRP_STAT_ENUM(sym, name) NHRP_STAT_##sym,
@@ -41,6 +46,12 @@ struct nhrp_stats {
 	uint64_t refreshed;		   /* registrations of an existing binding */
 	uint64_t expired;		   /* bindings removed by their holdtime */
 	uint64_t purged;		   /* bindings removed by a Purge Request */
+	uint64_t res_answered;		   /* Resolution Requests answered from our bindings */
+	uint64_t res_forwarded;		   /* ... forwarded to the spoke that owns the target */
+	uint64_t res_negative;		   /* ... answered "no binding" (CIE code 12) */
+	uint64_t res_relayed;		   /* Resolution Replies relayed to their requester */
+	uint64_t purges_sent;		   /* Purge Requests sent (binding cleared or moved) */
+	uint64_t purge_replies;		   /* Purge Replies received for them */
 };
 
 /* The reason's stable name ("auth-failure"), or "unknown". */

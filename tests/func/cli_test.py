@@ -11,6 +11,7 @@ import random
 import re
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -685,6 +686,56 @@ def password_tests(port, pw):
           repr(data))
 
 
+def test_debug(port, peer_ns):
+    """debug nhrp: a session that asks sees each NHRP packet in and out as one decoded line;
+    another session sees nothing; off stops the stream."""
+    d = Session(port=port)
+    quiet = Session(port=port)
+    out = d.cmd("debug nhrp")
+    check("debug nhrp switches the session's NHRP debugging on",
+          "NHRP protocol debugging is on" in out, out)
+    sd = json.loads(quiet.cmd("show debugging json"))
+    check("show debugging json counts one debugging session, not this one",
+          sd == {"nhrp": False, "sessions_debugging_nhrp": 1}, sd)
+    # A refresh of 192.168.1.4 from the peer namespace (raw socket there).
+    subprocess.run(["ip", "netns", "exec", peer_ns, sys.executable, __file__, "--register",
+                    "peer0", "1.1.1.4/192.168.1.4"], check=False, timeout=20)
+    got = b""
+    try:
+        got = d.read_until(b"registration-reply", timeout=10)
+        got += d.read_until(PROMPT, timeout=5)
+    except (TimeoutError, EOFError) as e:
+        got += str(e).encode()
+    text = got.decode("ascii", "replace")
+    check("the debugging session sees the Registration Request decoded",
+          re.search(r"NHRP: recv Tunnel0 from 1\.1\.1\.4: registration-request id=4660 "
+                    r"flags=U hop=1 src=192\.168\.1\.4@1\.1\.1\.4 dst=192\.168\.1\.1", text)
+          is not None, text)
+    check("... and the hub's Registration Reply",
+          re.search(r"NHRP: send Tunnel0 to 1\.1\.1\.4: registration-reply id=4660 .*"
+                    r"cies=\[code=success", text) is not None, text)
+    check("... and the prompt is drawn again after the lines", text.endswith("dmvpn-hub> "), text)
+    out = d.cmd("show version")
+    check("the debugging session still runs commands", out.startswith("dmvpn-hub"), out)
+    check("a session without debugging received no NHRP lines",
+          b"NHRP:" not in quiet.buf and "NHRP:" not in quiet.cmd("show version"), quiet.buf)
+    out = d.cmd("no debug nhrp")
+    check("no debug nhrp switches it off", "NHRP protocol debugging is off" in out, out)
+    sd = json.loads(quiet.cmd("show debugging json"))
+    check("no session is debugging afterwards", sd["sessions_debugging_nhrp"] == 0, sd)
+    subprocess.run(["ip", "netns", "exec", peer_ns, sys.executable, __file__, "--register",
+                    "peer0", "1.1.1.4/192.168.1.4"], check=False, timeout=20)
+    time.sleep(0.5)
+    out = d.cmd("show version")
+    check("... and the stream stops", "NHRP:" not in out and b"NHRP:" not in d.buf, out)
+    d.cmd("debug nhrp on")
+    d.close()  # a debugging session that goes away must not keep the server formatting
+    time.sleep(0.3)
+    sd = json.loads(quiet.cmd("show debugging json"))
+    check("a closed debugging session no longer counts", sd["sessions_debugging_nhrp"] == 0, sd)
+    quiet.close()
+
+
 def ip_csum(b):
     if len(b) % 2:
         b += b"\0"
@@ -725,6 +776,7 @@ def main():
     ap.add_argument("--log")
     ap.add_argument("--password-tests")
     ap.add_argument("--register", nargs=2, metavar=("IFACE", "NBMA/PROTO"))
+    ap.add_argument("--peer-ns", help="namespace with peer0, for the debug nhrp test")
     a = ap.parse_args()
     if a.register:
         nbma, proto = a.register[1].split("/")
@@ -771,6 +823,8 @@ def main():
     test_long_line(a.port)
     test_big_output(a.port)
     test_quit(a.port)
+    if a.peer_ns:
+        test_debug(a.port, a.peer_ns)
     check("the first session still works at the end", s.cmd("show version").startswith("dmvpn-hub"))
     s.close()
     if a.log:
