@@ -14,6 +14,10 @@
 #                               json: "dynamic up 6.6.6.6", "incomplete nhrp None") or nothing
 #   wait_until SECONDS CMD...   run CMD every second until it succeeds (bounded)
 #   ms                          milliseconds now
+#   HUB_WIRE_NHRP, HUB_WIRE_BAD tshark filters: NHRP packets on the wire (GRE 0x2001 in the
+#                               outer IP, not NHRP quoted in an ICMP error; a Traffic
+#                               Indication's quoted packet is part of it), and those of them
+#                               that are malformed; with -T fields use -E occurrence=f
 #   t_run "description" CMD...  t_check that keeps CMD's output and prints it on failure
 HUB_PY=/usr/bin/python3
 HUB_BIN=${HUB_BIN:-${HUB_BUILD:-build}/control/dmvpn-hub}
@@ -22,6 +26,8 @@ HUB_PID=
 HUB_NS_RUN=
 HUB_LOG=${HUB_LOG:-/tmp/dmvpn-hub-$T_ID.log}
 HUB_PREFIX=${HUB_PREFIX:-dmvpn-t$T_ID-hub}
+HUB_WIRE_NHRP='frame.protocols matches "^eth:ethertype:ip:gre:nhrp"'
+HUB_WIRE_BAD="$HUB_WIRE_NHRP && (_ws.malformed || nhrp.hdr.chksum.status == 0 || nhrp.hdr.pktsz.invalid || nhrp.hdr.extoff.invalid || nhrp.hdr.bad_checksum || nhrp.ext.not_allowed || nhrp.ext.malformed || nhrp.ext.extra)"
 HUB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }

@@ -138,15 +138,15 @@ kill -INT "$CAP_PID" 2>/dev/null
 wait "$CAP_PID" 2>/dev/null
 CAP_PID=
 TS=(tshark -r "$CAP" -o nhrp.auth_ext_has_addr:FALSE)
-ei=$("${TS[@]}" -Y 'nhrp.hdr.op.type == 7 && ip.src == 1.1.1.1 && ip.dst == 6.6.6.6 && !icmp' \
-	-T fields -e nhrp.err.code 2>/dev/null | sort | uniq -c | tr -s ' \n' ' ')
+ei=$("${TS[@]}" -Y "$HUB_WIRE_NHRP && nhrp.hdr.op.type == 7 && ip.src == 1.1.1.1 && ip.dst == 6.6.6.6" \
+	-T fields -E occurrence=f -e nhrp.err.code 2>/dev/null | sort | uniq -c | tr -s ' \n' ' ')
 t_check "on the wire: 2 Error Indications code 11 from the hub ($ei)" [ "$ei" = " 2 11 " ]
-rep=$("${TS[@]}" -Y 'nhrp.hdr.op.type == 4 && ip.src == 1.1.1.1 && !icmp' -T fields \
+rep=$("${TS[@]}" -Y "$HUB_WIRE_NHRP && nhrp.hdr.op.type == 4 && ip.src == 1.1.1.1" -T fields \
 	-e nhrp.reqid -e nhrp.code -e nhrp.htime -e nhrp.auth_ext.data 2>/dev/null | head -n1)
 echo "#   Registration Reply on the wire (reqid, code, holdtime, auth data): $rep"
 t_check "on the wire: the Registration Reply to request 103 (0x67), code 0, holdtime 20" \
 	grep -qE '^0x00000067	0(,0)*	20' <<<"$rep"
-bad=$("${TS[@]}" -Y 'nhrp && !icmp && (_ws.malformed || _ws.expert.severity >= 0x00800000 || nhrp.hdr.chksum.status == 0)' 2>/dev/null)
+bad=$("${TS[@]}" -Y "$HUB_WIRE_BAD" 2>/dev/null)
 t_check "no malformed NHRP on the wire" [ -z "$bad" ]
 [ -n "$bad" ] && echo "$bad"
 

@@ -50,12 +50,12 @@ fail_logs() {
 		tail -n 25 "$(lab_log $s nhrpd)" 2>/dev/null
 	done
 	echo "--- NHRP on the wire"
-	[ -s "$CAP" ] && tshark -r "$CAP" -Y 'nhrp && !icmp' 2>/dev/null | tail -n 40
+	[ -s "$CAP" ] && tshark -r "$CAP" -Y "$HUB_WIRE_NHRP" 2>/dev/null | tail -n 40
 }
 # ping8 N: R8's LAN -> R6's LAN, N echoes; prints ping's summary line
 ping8() {
 	local out
-	out=$(LAB_TIMEOUT=40 lab_spoke R8 ping -c "$1" -i 0.5 -W 3 -I 88.88.88.88 66.66.66.66 2>&1)
+	out=$(LAB_TIMEOUT=60 lab_spoke R8 ping -c "$1" -i 0.5 -W 3 -I 88.88.88.88 66.66.66.66 2>&1)
 	grep 'packets transmitted' <<<"$out" || echo "$out"
 }
 drops() { hub_json 'show drops json' "d['reasons']['$1']['workers']"; }
@@ -164,11 +164,11 @@ t_check "R8's binding is no longer unique" lacks unique "$out"
 
 # --- the wire: the refusal (code 14 to 8.8.8.9), then acceptances
 lab_capture_stop "$CAP"
-codes=$(tshark -r "$CAP" -Y 'nhrp.hdr.op.type == 4 && ip.dst == 8.8.8.9 && !icmp' -T fields -e nhrp.code \
+codes=$(tshark -r "$CAP" -Y "$HUB_WIRE_NHRP && nhrp.hdr.op.type == 4 && ip.dst == 8.8.8.9" -T fields -E occurrence=f -e nhrp.code \
 	2>/dev/null | cut -d, -f1 | uniq | tr '\n' ' ')
 t_check "on the wire, Registration Replies to 8.8.8.9: code 14 first, then 0 ($codes)" \
 	grep -qE '^14 (14 )*0 ' <<<"$codes"
-bad=$(tshark -r "$CAP" -Y 'nhrp && !icmp && (_ws.malformed || _ws.expert.severity >= 0x00800000 || nhrp.hdr.chksum.status == 0)' 2>/dev/null)
+bad=$(tshark -r "$CAP" -Y "$HUB_WIRE_BAD" 2>/dev/null)
 t_check "no malformed NHRP on the wire" [ -z "$bad" ]
 
 [ "$T_FAIL" -gt 0 ] && fail_logs

@@ -49,7 +49,7 @@ fail_logs() {
 		tail -n 25 "$(lab_log $s nhrpd)" 2>/dev/null
 	done
 	echo "--- NHRP on the wire"
-	[ -s "$CAP" ] && tshark -r "$CAP" -Y 'nhrp && !icmp' 2>/dev/null | tail -n 40
+	[ -s "$CAP" ] && tshark -r "$CAP" -Y "$HUB_WIRE_NHRP" 2>/dev/null | tail -n 40
 }
 
 T_START=$(ms)
@@ -95,7 +95,7 @@ t_check "hub show dmvpn: Type:Hub, 2 peers registered" grep -q 'Tunnel0, Type:Hu
 # spoke_nhs_up SPOKE: its nhs line has the hub's protocol address (FRR shows it only after
 # a successful registration) and its cache an nhs entry for it. Leaves the output in OUT.
 spoke_nhs_up() {
-	OUT=$(lab_vtysh "$1" 'show ip nhrp nhs' 'show ip nhrp cache' 2>/dev/null)
+	OUT=$(LAB_TIMEOUT=90 lab_vtysh "$1" 'show ip nhrp nhs' 'show ip nhrp cache' 2>&1)
 	grep -qE '^gre1 +1\.1\.1\.1 +1\.1\.1\.1 +192\.168\.1\.1' <<<"$OUT" &&
 		grep -qE '^gre1 +nhs +192\.168\.1\.1 +1\.1\.1\.1 ' <<<"$OUT"
 }
@@ -110,8 +110,8 @@ hp0=$(hub_tel /dmvpn/stats hairpin)
 # The first echo may race neighbour resolution (hub, spokes) or zebra installing the route
 # via the hub: up to three rounds of three echoes, one must get 3/3.
 for round in 1 2 3; do
-	out=$(LAB_TIMEOUT=40 lab_spoke R8 ping -c 3 -W 5 -I 88.88.88.88 66.66.66.66 2>&1)
-	grep 'packets transmitted' <<<"$out" | quote "round $round"
+	out=$(LAB_TIMEOUT=60 lab_spoke R8 ping -c 3 -W 5 -I 88.88.88.88 66.66.66.66 2>&1)
+	{ grep 'packets transmitted' <<<"$out" || echo "$out"; } | quote "round $round"
 	grep -qE ' 3 received' <<<"$out" && break
 done
 t_check "ping from R8's LAN 88.88.88.88 to R6's LAN 66.66.66.66 through the hub" \
@@ -125,7 +125,7 @@ t_check "the echoes crossed the hub (telemetry hairpin ${hp0:-?} -> ${hp1:-?})" 
 # R6, which resolves 88.88.88.88): keep pinging until both kernels have the shortcut routes.
 shortcuts_up() {
 	local a b
-	a=$(LAB_TIMEOUT=30 lab_spoke R8 'ping -c 3 -i 0.3 -W 2 -I 88.88.88.88 66.66.66.66 >/dev/null; ip -4 route show 66.66.66.0/24' 2>/dev/null)
+	a=$(LAB_TIMEOUT=60 lab_spoke R8 'ping -c 3 -i 0.3 -W 2 -I 88.88.88.88 66.66.66.66 >/dev/null; ip -4 route show 66.66.66.0/24' 2>/dev/null)
 	b=$(lab_spoke R6 'ip -4 route show 88.88.88.0/24' 2>/dev/null)
 	R8_RT=$a R6_RT=$b
 	grep -q 'via 192\.168\.1\.6 ' <<<"$a" && grep -q 'via 192\.168\.1\.8 ' <<<"$b"
@@ -150,9 +150,10 @@ t_check "shortcut routes: R8 66.66.66.0/24 via 192.168.1.6, R6 88.88.88.0/24 via
 echo "# timing: shortcuts in the kernels $(($(ms) - t0)) ms after the pings started"
 quote "R8 route" <<<"$R8_RT"
 quote "R6 route" <<<"$R6_RT"
-out8=$(lab_vtysh R8 'show ip nhrp shortcut' 'show ip nhrp cache' 2>/dev/null)
+# vtysh starts slowly in UML (1.3 s quiet, 10-30 s when the machine is loaded)
+out8=$(LAB_TIMEOUT=90 lab_vtysh R8 'show ip nhrp shortcut' 'show ip nhrp cache' 2>&1)
 quote R8 <<<"$out8"
-out6=$(lab_vtysh R6 'show ip nhrp shortcut' 'show ip nhrp cache' 2>/dev/null)
+out6=$(LAB_TIMEOUT=90 lab_vtysh R6 'show ip nhrp shortcut' 'show ip nhrp cache' 2>&1)
 quote R6 <<<"$out6"
 t_check "R8: show ip nhrp shortcut has 66.66.66.0/24 via 192.168.1.6" \
 	grep -qE '66\.66\.66\.0/24 +192\.168\.1\.6' <<<"$out8"
@@ -167,8 +168,8 @@ t_check "hub counters: Traffic Indications sent, Resolution Requests and Replies
 	[ "$n" = True ]
 sleep 2 # echoes in flight when the routes changed
 hp2=$(hub_tel /dmvpn/stats hairpin)
-out=$(LAB_TIMEOUT=40 lab_spoke R8 ping -c 10 -i 0.3 -W 3 -I 88.88.88.88 66.66.66.66 2>&1)
-grep 'packets transmitted' <<<"$out" | quote "direct"
+out=$(LAB_TIMEOUT=60 lab_spoke R8 ping -c 10 -i 0.3 -W 3 -I 88.88.88.88 66.66.66.66 2>&1)
+{ grep 'packets transmitted' <<<"$out" || echo "$out"; } | quote "direct"
 hp3=$(hub_tel /dmvpn/stats hairpin)
 t_check "10 echoes R8 LAN -> R6 LAN over the shortcut" grep -qE ' 10 received' <<<"$out"
 t_check "the hub's hairpin counter stays still meanwhile (${hp2:-?} -> ${hp3:-?})" \
@@ -177,12 +178,12 @@ t_check "the hub's hairpin counter stays still meanwhile (${hp2:-?} -> ${hp3:-?}
 # --- 7. the capture
 lab_capture_stop "$CAP"
 TS=(tshark -r "$CAP")
-n=$("${TS[@]}" -Y 'nhrp && !icmp' 2>/dev/null | wc -l)
-bad=$("${TS[@]}" -Y 'nhrp && !icmp && (_ws.malformed || _ws.expert.severity >= 0x00800000 || nhrp.hdr.chksum.status == 0)' 2>/dev/null)
+n=$("${TS[@]}" -Y "$HUB_WIRE_NHRP" 2>/dev/null | wc -l)
+bad=$("${TS[@]}" -Y "$HUB_WIRE_BAD" 2>/dev/null)
 t_check "tshark: $n NHRP packets on the wire, none malformed or with a bad checksum" \
 	[ "$n" -gt 0 -a -z "$bad" ]
 [ -n "$bad" ] && echo "$bad" | head -n 20
-"${TS[@]}" -Y 'nhrp && !icmp' -T fields -e frame.number -e ip.src -e ip.dst -e nhrp.hdr.op.type \
+"${TS[@]}" -Y "$HUB_WIRE_NHRP" -T fields -E occurrence=f -e frame.number -e ip.src -e ip.dst -e nhrp.hdr.op.type \
 	2>/dev/null >"$LAB_DIR/ops.txt"
 # "op src>dst" per NHRP packet, consecutive repeats folded
 awk '{k = $4 " " $2 ">" $3; if (k != last) printf "%s%s", (n++ ? ", " : ""), k; last = k} END {print ""}' \
