@@ -2,8 +2,10 @@
 # stop, CLI, telemetry. Source it after tests/lib.sh, from the repository root.
 #
 #   hub_start NS CONFIG [hub options...]  start dmvpn-hub in NS with CONFIG (bounded by
-#                               HUB_LIFETIME, default 600 s); waits until it runs and its
-#                               CLI answers; HUB_PID, HUB_LOG, HUB_PREFIX are set
+#                               HUB_LIFETIME, default 600 s; --idle-sleep 100; EAL memory
+#                               HUB_EAL_MEM or t_eal_mem's); waits until it runs and its
+#                               CLI answers. HUB_BIN, HUB_LOG, HUB_PREFIX may be set before
+#                               sourcing; HUB_PID is timeout(1)'s pid, the hub its child
 #   hub_stop                    SIGTERM, 10 s, then SIGKILL; idempotent, trap-safe
 #   hub_cli 'cmd' ['cmd'...]    run CLI commands over telnet (tests/func/cli_client.py) in
 #                               the hub's namespace; prints their output
@@ -62,7 +64,7 @@ hub_start() {
 	HUB_NS_RUN=$ns
 	# timeout(1) bounds the hub's life even if this shell dies; ip netns exec execs it, so
 	# HUB_PID is timeout's pid and the hub is its only child.
-	ip netns exec "$ns" timeout -s KILL "$HUB_LIFETIME" "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
+	ip netns exec "$ns" timeout -s KILL "$HUB_LIFETIME" "$HUB_BIN" -l 0-1 ${HUB_EAL_MEM:-$(t_eal_mem)} --no-pci \
 		--file-prefix "$HUB_PREFIX" --log-level=hub.nhrp:debug -- -c "$cfg" \
 		--idle-sleep 100 "$@" >"$HUB_LOG" 2>&1 </dev/null &
 	HUB_PID=$!
