@@ -28,7 +28,7 @@ done
 . tests/interop/lab.sh
 . tests/interop/hub.sh
 [ -x "$HUB_BIN" ] || { t_fail "hub binary $HUB_BIN missing"; t_done; exit 1; }
-HUB_LIFETIME=960
+HUB_LIFETIME=1260
 WATCH_PID=
 stop_all() {
 	[ -n "$WATCH_PID" ] && kill "$WATCH_PID" 2>/dev/null
@@ -63,7 +63,7 @@ ping8() {
 drops() { hub_json 'show drops json' "d['reasons']['$1']['workers']"; }
 
 T_START=$(ms)
-if ! lab_up --spokes none --lifetime 900; then
+if ! lab_up --spokes none --lifetime 1200; then
 	t_fail "lab_up (UML boot, spoke namespaces)"
 	t_done
 	exit

@@ -28,7 +28,7 @@ done
 . tests/interop/lab.sh
 . tests/interop/hub.sh
 [ -x "$HUB_BIN" ] || { t_fail "hub binary $HUB_BIN missing"; t_done; exit 1; }
-HUB_LIFETIME=960
+HUB_LIFETIME=1260
 stop_all() {
 	hub_stop
 	lab_down
@@ -56,7 +56,7 @@ fail_logs() {
 }
 
 T_START=$(ms)
-if ! lab_up --spokes none --lifetime 900; then
+if ! lab_up --spokes none --lifetime 1200; then
 	t_fail "lab_up (UML boot, spoke namespaces)"
 	t_done
 	exit
