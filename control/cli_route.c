@@ -20,6 +20,10 @@
 #include "control/ctl_neigh.h"
 #include "control/ctl_peer.h"
 #include "control/ctl_underlay.h"
+#include "control/ctl_exc.h"
+#include "control/ctl_local.h"
+#include "control/fpm_server.h"
+#include "lib/dp_nhg.h"
 
 static uint32_t mask_of(uint8_t len)
 {
@@ -49,6 +53,19 @@ static const char *port_name_by_id(const struct hub_ctl *ctl, uint32_t port_id)
 	return idx >= 0 ? ctl->ports[idx].cfg->name : "?";
 }
 
+/* The interface a next hop address is on: a tunnel subnet or a LAN port. */
+static const char *via_ifname(const struct hub_ctl *ctl, uint32_t via)
+{
+	unsigned int i;
+	int lp;
+
+	for (i = 0; i < ctl->cfg->n_tunnels; i++)
+		if (in_prefix(via, &ctl->cfg->tunnels[i].address))
+			return ctl->cfg->tunnels[i].name;
+	lp = lan_port_of(ctl, via);
+	return lp >= 0 ? ctl->ports[lp].cfg->name : "?";
+}
+
 /* The interface a route leaves by, as IOS names it in show ip route. */
 static const char *route_ifname(const struct hub_ctl *ctl, const struct ctl_route *r)
 {
@@ -66,7 +83,8 @@ static const char *route_ifname(const struct hub_ctl *ctl, const struct ctl_rout
 		for (i = 0; i < ctl->n_ports; i++)
 			if (ctl->ports[i].cfg->address.addr == r->prefix)
 				return ctl->ports[i].cfg->name;
-		return "?";
+		/* 224.0.0.0/4 to the exception interface of tunnel idx */
+		return idx < ctl->cfg->n_tunnels ? ctl->cfg->tunnels[idx].name : "?";
 	case DP_NH_GLEAN:
 		return port_name_by_id(ctl, idx);
 	case DP_NH_PEER: {
@@ -78,6 +96,8 @@ static const char *route_ifname(const struct hub_ctl *ctl, const struct ctl_rout
 	case DP_NH_LAN:
 		lp = lan_port_of(ctl, r->via);
 		return lp >= 0 ? ctl->ports[lp].cfg->name : "?";
+	case DP_NH_GROUP:
+		return via_ifname(ctl, r->via);
 	case DP_NH_DROP:
 		return "Null0";
 	default:
@@ -95,6 +115,7 @@ static const char *nh_kind(uint32_t nh)
 	case DP_NH_TUNNEL: return "tunnel";
 	case DP_NH_LAN: return "lan";
 	case DP_NH_GLEAN: return "glean";
+	case DP_NH_GROUP: return "group";
 	default: return "?";
 	}
 }
@@ -106,7 +127,8 @@ static bool route_is_local(const struct ctl_route *r)
 
 static bool route_has_via(const struct ctl_route *r)
 {
-	return DP_NH_TYPE(r->nh) == DP_NH_PEER || DP_NH_TYPE(r->nh) == DP_NH_LAN;
+	return DP_NH_TYPE(r->nh) == DP_NH_PEER || DP_NH_TYPE(r->nh) == DP_NH_LAN ||
+	       DP_NH_TYPE(r->nh) == DP_NH_GROUP;
 }
 
 /* IOS's route code: L local, C connected, S static, H NHRP; F for routes from FRR over
@@ -153,9 +175,13 @@ static void route_line(struct cli_sess *s, uint32_t flags, uint64_t n, const str
 {
 	struct hub_ctl *ctl = cli_ctl(s);
 	char p[CLI_IP_LEN], v[CLI_IP_LEN], pl[24];
+	uint32_t vias[DP_NHG_MAX];
+	unsigned int nv = 0, i;
 
 	cli_ip(r->prefix, p);
 	cli_ip(r->via, v);
+	if (DP_NH_TYPE(r->nh) == DP_NH_GROUP)
+		nv = ctl_fib_route_vias(ctl, r, vias, DP_NHG_MAX);
 	if (flags & CLI_F_JSON) {
 		cli_printf(s, "%s{\"prefix\":\"%s/%u\",\"source\":\"%s\",\"code\":\"%s\",\"via\":",
 			   n > 0 ? "," : "", p, r->len, ctl_route_source_name(r->source),
@@ -163,8 +189,16 @@ static void route_line(struct cli_sess *s, uint32_t flags, uint64_t n, const str
 		cli_json_str(s, route_has_via(r) ? v : NULL);
 		cli_printf(s, ",\"interface\":");
 		cli_json_str(s, route_ifname(ctl, r));
-		cli_printf(s, ",\"nexthop\":\"%s\",\"nexthop_index\":%u}", nh_kind(r->nh),
+		cli_printf(s, ",\"nexthop\":\"%s\",\"nexthop_index\":%u", nh_kind(r->nh),
 			   DP_NH_IDX(r->nh));
+		if (nv > 0) {
+			/* ECMP: every member; "via" is the first. */
+			cli_printf(s, ",\"vias\":[");
+			for (i = 0; i < nv; i++)
+				cli_printf(s, "%s\"%s\"", i ? "," : "", cli_ip(vias[i], v));
+			cli_printf(s, "]");
+		}
+		cli_printf(s, "}");
 		return;
 	}
 	snprintf(pl, sizeof(pl), "%s/%u", p, r->len);
@@ -173,9 +207,15 @@ static void route_line(struct cli_sess *s, uint32_t flags, uint64_t n, const str
 			   route_ifname(ctl, r));
 	else if (route_has_via(r))
 		cli_printf(s, "%-9s%s via %s, %s\n", route_code(r), pl, v, route_ifname(ctl, r));
+	else if (DP_NH_TYPE(r->nh) == DP_NH_DROP)
+		cli_printf(s, "%-9s%s is a summary, Null0\n", route_code(r), pl);
 	else
 		cli_printf(s, "%-9s%s is directly connected, %s\n", route_code(r), pl,
 			   route_ifname(ctl, r));
+	/* ECMP: the other members under the first, as IOS lists equal-cost paths. */
+	for (i = 1; i < nv; i++)
+		cli_printf(s, "%-9s%*s via %s, %s\n", "", (int)strlen(pl), "", cli_ip(vias[i], v),
+			   via_ifname(ctl, vias[i]));
 }
 
 static bool routes_step(struct cli_sess *s, struct cli_walk *w)
@@ -553,6 +593,114 @@ static void cmd_show_arp(struct cli_sess *s, const struct cli_args *a, uint32_t 
 	cli_walk_start(s, &w);
 }
 
+/* --- show fpm ------------------------------------------------------------------------- */
+
+static void cmd_show_fpm(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
+{
+	struct hub_ctl *ctl = cli_ctl(s);
+	const struct fpm_stats *st = fpm_server_stats();
+	const struct ctl_route *r;
+	unsigned int routes = 0, groups, pending, i;
+	uint32_t addr = 0;
+	uint16_t port = 0;
+	char ip[CLI_IP_LEN], peer[32] = "";
+	int pos;
+	const struct {
+		const char *name;
+		uint64_t v;
+	} c[] = {
+		{"connects", st->connects},	  {"disconnects", st->disconnects},
+		{"resets", st->resets},		  {"resyncs", st->resyncs},
+		{"frames", st->frames},		  {"bytes", st->bytes},
+		{"messages", st->messages},	  {"route_add", st->route_add},
+		{"route_del", st->route_del},	  {"nexthop_add", st->nh_add},
+		{"nexthop_del", st->nh_del},	  {"shadowed", st->shadowed},
+		{"no_gateway", st->no_gateway},	  {"unknown_nexthop", st->unknown_nh},
+		{"unreachable", st->unreachable}, {"apply_failed", st->apply_failed},
+		{"delete_missing", st->del_missing}, {"swept", st->swept},
+	};
+
+	(void)a;
+	for (pos = ctl_fib_next(ctl, 0, &r); pos >= 0; pos = ctl_fib_next(ctl, pos, &r))
+		routes += r->source == ROUTE_FPM;
+	ctl_fib_nhg_usage(ctl, &groups, &pending);
+	if (fpm_server_peer(&addr, &port) == 0)
+		snprintf(peer, sizeof(peer), "%s:%u", cli_ip(addr, ip), rte_be_to_cpu_16(port));
+	if (flags & CLI_F_JSON) {
+		cli_printf(s, "{\"state\":\"%s\",\"listen\":\"%s:%u\",\"peer\":",
+			   fpm_state_name(fpm_server_state()), cli_ip(ctl->cfg->fpm_listen, ip),
+			   ctl->cfg->fpm_port);
+		cli_json_str(s, peer[0] ? peer : NULL);
+		cli_printf(s, ",\"routes\":%u,\"nexthop_objects\":%u,\"ecmp_groups\":%u", routes,
+			   fpm_server_nexthops(), groups);
+		for (i = 0; i < RTE_DIM(c); i++)
+			cli_printf(s, ",\"%s\":%" PRIu64, c[i].name, c[i].v);
+		cli_printf(s, ",\"ignored\":{");
+		for (i = 1; i < FPM_IGN_MAX; i++)
+			cli_printf(s, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", fpm_ign_name(i),
+				   st->ignored[i]);
+		cli_printf(s, "},\"malformed\":{");
+		for (i = 1; i < FPM_ERR_MAX; i++)
+			cli_printf(s, "%s\"%s\":%" PRIu64, i > 1 ? "," : "", fpm_err_name(i),
+				   st->errors[i]);
+		cli_printf(s, "}}\n");
+		return;
+	}
+	cli_printf(s, "FPM server: %s, listening on %s:%u%s%s\n",
+		   fpm_server_state() == FPM_DISABLED ? "disabled" : fpm_state_name(fpm_server_state()),
+		   cli_ip(ctl->cfg->fpm_listen, ip), ctl->cfg->fpm_port,
+		   peer[0] ? ", zebra at " : "", peer);
+	cli_printf(s, "Routes from FPM: %u, next-hop objects: %u, ECMP groups: %u (%u releasing)\n\n",
+		   routes, fpm_server_nexthops(), groups, pending);
+	for (i = 0; i < RTE_DIM(c); i++)
+		cli_printf(s, "  %-20s %" PRIu64 "\n", c[i].name, c[i].v);
+	for (i = 1; i < FPM_IGN_MAX; i++)
+		if (st->ignored[i] != 0)
+			cli_printf(s, "  ignored %-12s %" PRIu64 "\n", fpm_ign_name(i), st->ignored[i]);
+	for (i = 1; i < FPM_ERR_MAX; i++)
+		if (st->errors[i] != 0)
+			cli_printf(s, "  malformed %-10s %" PRIu64 "\n", fpm_err_name(i), st->errors[i]);
+}
+
+/* --- show exception -------------------------------------------------------------------- */
+
+static void cmd_show_exception(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
+{
+	struct hub_ctl *ctl = cli_ctl(s);
+	const struct ctl_exc_stats *x = ctl_exc_stats();
+	const struct ctl_local_stats *l = ctl_local_stats();
+	unsigned int t, n = 0;
+
+	(void)a;
+	if (flags & CLI_F_JSON) {
+		cli_printf(s, "{\"interfaces\":[");
+		for (t = 0; t < ctl->cfg->n_tunnels; t++) {
+			if (ctl_exc_port(t) < 0)
+				continue;
+			cli_printf(s, "%s{\"tunnel\":\"%s\",\"interface\":\"%s\",\"port\":%d}",
+				   n++ ? "," : "", ctl->cfg->tunnels[t].name,
+				   ctl->cfg->tunnels[t].exception_if, ctl_exc_port(t));
+		}
+		cli_printf(s, "],\"to_kernel\":%" PRIu64 ",\"from_kernel\":%" PRIu64
+			      ",\"unicast\":%" PRIu64 ",\"multicast\":%" PRIu64
+			      ",\"arp_replied\":%" PRIu64 ",\"dropped\":%" PRIu64
+			      ",\"local_unhandled\":%" PRIu64 "}\n",
+			   x->to_kernel, x->from_kernel, x->unicast, x->multicast, x->arp_replied,
+			   x->dropped, l->unhandled);
+		return;
+	}
+	for (t = 0; t < ctl->cfg->n_tunnels; t++)
+		if (ctl_exc_port(t) >= 0)
+			cli_printf(s, "%s: exception interface %s (DPDK port %d)\n",
+				   ctl->cfg->tunnels[t].name, ctl->cfg->tunnels[t].exception_if,
+				   ctl_exc_port(t));
+	cli_printf(s, "  to kernel %" PRIu64 ", from kernel %" PRIu64 " (unicast %" PRIu64
+		      ", multicast %" PRIu64 ", ARP replies %" PRIu64 ", dropped %" PRIu64 ")\n"
+		      "  local packets nobody served: %" PRIu64 "\n",
+		   x->to_kernel, x->from_kernel, x->unicast, x->multicast, x->arp_replied,
+		   x->dropped, l->unhandled);
+}
+
 /* --- ip route ------------------------------------------------------------------------- */
 
 static const struct ctl_route *route_find(struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
@@ -657,5 +805,9 @@ const struct cli_cmd cli_route_cmds[] = {
 	 cmd_no_ip_route, CLI_F_NO | ROUTE_F_VIA},
 	{"no ip route A.B.C.D/LEN via A.B.C.D", "Remove a static route via that next hop",
 	 cmd_no_ip_route, CLI_F_NO | ROUTE_F_VIA},
+	{"show fpm", "Routes from FRR over FPM: the connection and its counters", cmd_show_fpm,
+	 CLI_C_JSON},
+	{"show exception", "The exception interfaces to the kernel (FRR) and their counters",
+	 cmd_show_exception, CLI_C_JSON},
 	{NULL, NULL, NULL, 0},
 };

@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
 #include <rte_telemetry.h>
 
 #include "control/cli_priv.h"
@@ -49,6 +51,8 @@ struct tel_snap {
 	struct ctl_totals totals;
 	bool has_nhrp;
 	struct nhrp_stats nhrp;
+	uint64_t mbufs, mbufs_in_use;	/* the packet pool: size, and out of it (not cached) */
+	uint64_t heap_alloc_bytes, heap_alloc_count; /* rte_malloc, every socket */
 };
 
 struct cli_telemetry {
@@ -192,6 +196,11 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		name_of(name, sizeof(name), "drop_", hub_drop_name(r));
 		rte_tel_data_add_dict_u64(d, name, s->totals.drops[r]);
 	}
+	/* For leak checks (tests/func/malformed.sh, scripts/soak). */
+	rte_tel_data_add_dict_u64(d, "mbufs", s->mbufs);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use", s->mbufs_in_use);
+	rte_tel_data_add_dict_u64(d, "heap_alloc_bytes", s->heap_alloc_bytes);
+	rte_tel_data_add_dict_u64(d, "heap_alloc_count", s->heap_alloc_count);
 	rte_tel_data_add_dict_u64(d, "snapshot_age_ms",
 				  (rte_rdtsc() - s->tsc) * 1000 / rte_get_tsc_hz());
 	pthread_mutex_unlock(&tel_lock);
@@ -320,6 +329,18 @@ unsigned int cli_telemetry_poll(struct cli_server *srv, uint64_t now)
 	b->has_nhrp = nhrp_server_stats(ctl) != NULL;
 	if (b->has_nhrp)
 		b->nhrp = *nhrp_server_stats(ctl);
+	if (ctl->pool != NULL) {
+		b->mbufs = ctl->pool->size;
+		b->mbufs_in_use = rte_mempool_in_use_count(ctl->pool);
+	}
+	for (unsigned int sock = 0; sock < rte_socket_count(); sock++) {
+		struct rte_malloc_socket_stats ms;
+
+		if (rte_malloc_get_socket_stats((int)rte_socket_id_by_idx(sock), &ms) == 0) {
+			b->heap_alloc_bytes += ms.heap_allocsz_bytes;
+			b->heap_alloc_count += ms.alloc_count;
+		}
+	}
 	b->tsc = rte_rdtsc();
 	t->scanning = false;
 	t->ready = true;

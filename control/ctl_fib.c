@@ -10,14 +10,25 @@
 #include "control/ctl_fib.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_peer.h"
+#include "lib/dp_nhg.h"
 #include "lib/hub_log.h"
 
 #define FIB_MAX_ROUTES 65536
 #define FIB_TBL8S 4096
 
+/* Control's record of an ECMP group (the workers' copy is shared->nhg[]). */
+struct ctl_nhg {
+	uint32_t n;			/* members; 0 = free */
+	uint32_t via[DP_NHG_MAX];	/* member next hop addresses, network order */
+	uint8_t pending;		/* no route uses it; reusable once the grace is over */
+	uint64_t token;			/* rte_rcu_qsbr_start() when it was released */
+};
+
 struct ctl_fib {
 	struct ctl_route routes[FIB_MAX_ROUTES]; /* the RIB; unordered, in_use marks live */
 	unsigned int n;				 /* high-water mark of used entries */
+	struct dp_nhg *nhg;			 /* shared with workers (read-only there) */
+	struct ctl_nhg groups[DP_NHG_COUNT];
 };
 
 static uint32_t mask_of(uint8_t len)
@@ -65,8 +76,16 @@ int ctl_fib_init(struct hub_ctl *ctl)
 		rte_free(v);
 		return -rte_errno;
 	}
+	ctl->fib->nhg = rte_zmalloc("fib_nhg", sizeof(struct dp_nhg) * DP_NHG_COUNT,
+				    RTE_CACHE_LINE_SIZE);
+	if (ctl->fib->nhg == NULL) {
+		rte_lpm_free(lpm);
+		rte_free(v);
+		return -ENOMEM;
+	}
 	ctl->shared->fib = lpm;
 	ctl->shared->qsbr = v;
+	ctl->shared->nhg = ctl->fib->nhg;
 	return 0;
 }
 
@@ -77,18 +96,39 @@ void ctl_fib_free(struct hub_ctl *ctl)
 		rte_free(ctl->shared->qsbr);
 		ctl->shared->fib = NULL;
 		ctl->shared->qsbr = NULL;
+		ctl->shared->nhg = NULL;
 	}
+	if (ctl->fib != NULL)
+		rte_free(ctl->fib->nhg);
 	rte_free(ctl->fib);
 	ctl->fib = NULL;
 }
 
-/* A route gives up its hold on the peer slot or LAN next hop it pointed at. */
+/* A route gives up its hold on the peer slot or LAN next hop it pointed at; a group's
+ * members are released and the group waits out a grace period before reuse, since a
+ * worker may still hold the FIB value that named it. */
 static void nh_unref(struct hub_ctl *ctl, uint32_t nh)
 {
-	if (DP_NH_TYPE(nh) == DP_NH_PEER)
+	if (DP_NH_TYPE(nh) == DP_NH_PEER) {
 		ctl_peer_route_unref(ctl, DP_NH_IDX(nh));
-	else if (DP_NH_TYPE(nh) == DP_NH_LAN)
+	} else if (DP_NH_TYPE(nh) == DP_NH_LAN) {
 		ctl_lan_nh_unref(ctl, DP_NH_IDX(nh));
+	} else if (DP_NH_TYPE(nh) == DP_NH_GROUP && DP_NH_IDX(nh) < DP_NHG_COUNT) {
+		struct ctl_nhg *g = &ctl->fib->groups[DP_NH_IDX(nh)];
+		const struct dp_nhg *dg = &ctl->fib->nhg[DP_NH_IDX(nh)];
+
+		for (uint32_t i = 0; i < dg->n; i++)
+			nh_unref(ctl, dg->nh[i]);
+		g->pending = 1;
+		g->token = rte_rcu_qsbr_start(ctl->shared->qsbr);
+	}
+}
+
+static struct ctl_route *rib_find(struct ctl_fib *f, uint32_t prefix, uint8_t len);
+
+const struct ctl_route *ctl_fib_find(const struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
+{
+	return len > 32 ? NULL : rib_find(ctl->fib, prefix & mask_of(len), len);
 }
 
 static struct ctl_route *rib_find(struct ctl_fib *f, uint32_t prefix, uint8_t len)
@@ -153,31 +193,27 @@ int ctl_fib_route_del(struct hub_ctl *ctl, uint32_t prefix, uint8_t len)
 	return 0;
 }
 
-int ctl_fib_route_add_via(struct hub_ctl *ctl, uint32_t prefix, uint8_t len, uint32_t via,
-			  uint8_t source)
+/* The FIB next hop for a route via an address, with a reference taken on it: a spoke's
+ * tunnel address (its slot exists, incomplete, even before the spoke registers) or a
+ * gateway on a LAN port. -ENETUNREACH when it is neither. */
+static int via_resolve(struct hub_ctl *ctl, uint32_t via, uint32_t *nh)
 {
 	unsigned int t;
-	int slot;
+	int idx;
 
 	for (t = 0; t < ctl->cfg->n_tunnels; t++) {
 		const struct cfg_prefix *tp = &ctl->cfg->tunnels[t].address;
 
 		if ((via & mask_of(tp->len)) != (tp->addr & mask_of(tp->len)))
 			continue;
-		/* Via a spoke's tunnel address: point at its slot, which exists (incomplete)
-		 * even before the spoke registers. */
-		slot = ctl_peer_route_ref(ctl, t, via);
-		if (slot < 0)
-			return slot;
-		int rc = ctl_fib_route_add(ctl, prefix, len, DP_NH(DP_NH_PEER, (uint32_t)slot), via,
-					   source);
-		if (rc < 0)
-			ctl_peer_route_unref(ctl, (uint32_t)slot);
-		return rc;
+		idx = ctl_peer_route_ref(ctl, t, via);
+		if (idx < 0)
+			return idx;
+		*nh = DP_NH(DP_NH_PEER, (uint32_t)idx);
+		return 0;
 	}
 	for (t = 0; t < ctl->n_ports; t++) {
 		const struct cfg_port *p = ctl->ports[t].cfg;
-		int idx, rc;
 
 		if (p->role != CFG_PORT_LAN ||
 		    (via & mask_of(p->address.len)) != (p->address.addr & mask_of(p->address.len)))
@@ -185,12 +221,145 @@ int ctl_fib_route_add_via(struct hub_ctl *ctl, uint32_t prefix, uint8_t len, uin
 		idx = ctl_lan_nh_ref(ctl, t, via);
 		if (idx < 0)
 			return idx;
-		rc = ctl_fib_route_add(ctl, prefix, len, DP_NH(DP_NH_LAN, (uint32_t)idx), via, source);
-		if (rc < 0)
-			ctl_lan_nh_unref(ctl, (uint32_t)idx);
-		return rc;
+		*nh = DP_NH(DP_NH_LAN, (uint32_t)idx);
+		return 0;
 	}
 	return -ENETUNREACH;
+}
+
+int ctl_fib_route_add_via(struct hub_ctl *ctl, uint32_t prefix, uint8_t len, uint32_t via,
+			  uint8_t source)
+{
+	uint32_t nh;
+	int rc = via_resolve(ctl, via, &nh);
+
+	if (rc < 0)
+		return rc;
+	rc = ctl_fib_route_add(ctl, prefix, len, nh, via, source);
+	if (rc < 0)
+		nh_unref(ctl, nh);
+	return rc;
+}
+
+/* A free group: never used, or released and past its grace period. */
+static int nhg_alloc(struct hub_ctl *ctl)
+{
+	struct ctl_fib *f = ctl->fib;
+	unsigned int i;
+
+	for (i = 0; i < DP_NHG_COUNT; i++) {
+		struct ctl_nhg *g = &f->groups[i];
+
+		if (g->n == 0)
+			return (int)i;
+		if (g->pending && rte_rcu_qsbr_check(ctl->shared->qsbr, g->token, false) == 1) {
+			g->n = 0;
+			g->pending = 0;
+			return (int)i;
+		}
+	}
+	return -ENOSPC;
+}
+
+int ctl_fib_route_add_multi(struct hub_ctl *ctl, uint32_t prefix, uint8_t len, const uint32_t *via,
+			    unsigned int n, uint8_t source)
+{
+	struct ctl_fib *f = ctl->fib;
+	uint32_t nh[DP_NHG_MAX];
+	unsigned int i, used = 0;
+	int g, rc;
+
+	if (n == 0)
+		return -EINVAL;
+	if (n == 1) {
+		rc = ctl_fib_route_add_via(ctl, prefix, len, via[0], source);
+		return rc < 0 ? rc : 1;
+	}
+	n = n > DP_NHG_MAX ? DP_NHG_MAX : n;
+	g = nhg_alloc(ctl);
+	if (g < 0)
+		return g;
+	for (i = 0; i < n; i++) {
+		rc = via_resolve(ctl, via[i], &nh[used]);
+		if (rc < 0) {
+			while (used > 0)
+				nh_unref(ctl, nh[--used]);
+			return rc;
+		}
+		f->groups[g].via[used] = via[i];
+		used++;
+	}
+	/* Fill the workers' copy completely before any FIB entry names it. */
+	memcpy(f->nhg[g].nh, nh, sizeof(nh[0]) * used);
+	f->nhg[g].n = used;
+	f->groups[g].n = used;
+	f->groups[g].pending = 0;
+	rte_atomic_thread_fence(__ATOMIC_RELEASE);
+	rc = ctl_fib_route_add(ctl, prefix, len, DP_NH(DP_NH_GROUP, (uint32_t)g), via[0], source);
+	if (rc < 0) {
+		nh_unref(ctl, DP_NH(DP_NH_GROUP, (uint32_t)g));
+		return rc;
+	}
+	return (int)used;
+}
+
+unsigned int ctl_fib_route_vias(const struct hub_ctl *ctl, const struct ctl_route *r,
+				uint32_t *via, unsigned int max)
+{
+	const struct ctl_nhg *g;
+	unsigned int i;
+
+	if (max == 0)
+		return 0;
+	if (DP_NH_TYPE(r->nh) != DP_NH_GROUP || DP_NH_IDX(r->nh) >= DP_NHG_COUNT) {
+		via[0] = r->via;
+		return r->via != 0;
+	}
+	g = &ctl->fib->groups[DP_NH_IDX(r->nh)];
+	for (i = 0; i < g->n && i < max; i++)
+		via[i] = g->via[i];
+	return i;
+}
+
+void ctl_fib_nhg_usage(const struct hub_ctl *ctl, unsigned int *used, unsigned int *pending)
+{
+	unsigned int i;
+
+	*used = *pending = 0;
+	for (i = 0; i < DP_NHG_COUNT; i++) {
+		if (ctl->fib->groups[i].pending)
+			(*pending)++;
+		else if (ctl->fib->groups[i].n != 0)
+			(*used)++;
+	}
+}
+
+unsigned int ctl_fib_mark_stale(struct hub_ctl *ctl, uint8_t source)
+{
+	struct ctl_fib *f = ctl->fib;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < f->n; i++)
+		if (f->routes[i].in_use && f->routes[i].source == source) {
+			f->routes[i].stale = 1;
+			n++;
+		}
+	return n;
+}
+
+unsigned int ctl_fib_sweep_stale(struct hub_ctl *ctl, uint8_t source)
+{
+	struct ctl_fib *f = ctl->fib;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < f->n; i++) {
+		const struct ctl_route *r = &f->routes[i];
+
+		if (r->in_use && r->source == source && r->stale &&
+		    ctl_fib_route_del(ctl, r->prefix, r->len) == 0)
+			n++;
+	}
+	return n;
 }
 
 int ctl_fib_load_config(struct hub_ctl *ctl)

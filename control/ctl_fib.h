@@ -25,8 +25,10 @@ struct ctl_route {
 	uint8_t len;
 	uint8_t source;		/* enum ctl_route_source */
 	uint8_t in_use;
+	uint8_t stale;		/* mark and sweep: set by ctl_fib_mark_stale, cleared on add */
 	uint32_t nh;		/* DP_NH(type, index) */
-	uint32_t via;		/* the configured next hop address, network order; 0 = none */
+	uint32_t via;		/* the configured next hop address, network order; 0 = none;
+				 * for an ECMP group (DP_NH_GROUP) its first member */
 };
 
 int ctl_fib_init(struct hub_ctl *ctl);
@@ -45,5 +47,25 @@ int ctl_fib_lookup(const struct hub_ctl *ctl, uint32_t addr, const struct ctl_ro
 /* Iterate the RIB: returns the next index or -1. */
 int ctl_fib_next(const struct hub_ctl *ctl, int pos, const struct ctl_route **r);
 const char *ctl_route_source_name(uint8_t source);
+
+/* The route for exactly prefix/len, or NULL. */
+const struct ctl_route *ctl_fib_find(const struct hub_ctl *ctl, uint32_t prefix, uint8_t len);
+/*
+ * ECMP: prefix/len via n next hops (each resolved like ctl_fib_route_add_via: a spoke's
+ * tunnel address or a LAN gateway); n == 1 is ctl_fib_route_add_via. The set goes into an
+ * immutable next-hop group (lib/dp_nhg.h); workers pick a member per flow. At most
+ * DP_NHG_MAX next hops (the rest are left out; returns how many were used, or -errno).
+ */
+int ctl_fib_route_add_multi(struct hub_ctl *ctl, uint32_t prefix, uint8_t len, const uint32_t *via,
+			    unsigned int n, uint8_t source);
+/* The next hop addresses of r (several for a group route); returns the count. */
+unsigned int ctl_fib_route_vias(const struct hub_ctl *ctl, const struct ctl_route *r,
+				uint32_t *via, unsigned int max);
+/* Mark and sweep: mark every route of source stale; the sweep deletes those still stale
+ * (a re-add clears the mark). The sweep returns how many it deleted. */
+unsigned int ctl_fib_mark_stale(struct hub_ctl *ctl, uint8_t source);
+unsigned int ctl_fib_sweep_stale(struct hub_ctl *ctl, uint8_t source);
+/* ECMP groups in use and waiting for their grace period (for show commands). */
+void ctl_fib_nhg_usage(const struct hub_ctl *ctl, unsigned int *used, unsigned int *pending);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "control/cli_server.h"
 #include "control/ctl_fib.h"
+#include "control/ctl_exc.h"
 #include "control/ctl_hub.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_neigh.h"
@@ -25,6 +26,7 @@
 #include "control/ctl_underlay.h"
 #include "control/ctl_workers.h"
 #include "control/nhrp_server.h"
+#include "control/fpm_server.h"
 #include "lib/hub_log.h"
 
 #define NEIGH_MAX 65536
@@ -76,6 +78,7 @@ static int shared_init(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 void ctl_hub_stop(struct hub_ctl *ctl)
 {
 	cli_server_stop(ctl);
+	fpm_server_free(ctl);
 	ctl_workers_stop(ctl);
 	ctl_stats_log(ctl);
 	nhrp_server_stop(ctl);
@@ -85,6 +88,7 @@ void ctl_hub_stop(struct hub_ctl *ctl)
 	ctl_neigh_free(ctl);
 	ctl_underlay_free(ctl);
 	ctl_ports_stop(ctl);
+	ctl_exc_free(ctl);
 	ctl_workers_free(ctl);
 	rte_mempool_free(ctl->pool);
 	rte_free(ctl->shared);
@@ -116,6 +120,8 @@ int ctl_hub_start(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 	    run_step(ctl_fib_load_config(ctl), "routes") < 0 ||
 	    run_step(nhrp_server_init(ctl), "NHRP server") < 0 ||
 	    run_step(cli_server_init(ctl), "CLI") < 0 ||
+	    run_step(ctl_exc_init(ctl), "exception interfaces") < 0 ||
+	    run_step(fpm_server_init(ctl), "FPM server") < 0 ||
 	    run_step(ctl_workers_launch(ctl), "worker launch") < 0)
 		return -1;
 	return 0;

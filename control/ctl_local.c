@@ -2,6 +2,9 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 
+#include <errno.h>
+
+#include "control/ctl_exc.h"
 #include "control/ctl_local.h"
 #include "control/ctl_peer.h"
 
@@ -45,6 +48,11 @@ void ctl_local_input(struct hub_ctl *ctl, struct rte_mbuf *m, int32_t src_slot)
 {
 	local_stats.rx++;
 	if (src_slot < 0 || echo_reply(m) < 0) {
+		/* Not served here: the kernel's, through the exception interface, if any. */
+		if (ctl_exc_to_kernel(ctl, m) != -ENOENT) {
+			local_stats.to_kernel++;
+			return;
+		}
 		local_stats.unhandled++;
 		ctl->drops[HUB_DROP_LOCAL_UNHANDLED]++;
 		rte_pktmbuf_free(m);

@@ -9,7 +9,8 @@
 struct ctl_local_stats {
 	uint64_t rx;		 /* packets for a tunnel address of the hub */
 	uint64_t echo_replied;	 /* ICMP echo requests answered */
-	uint64_t unhandled;	 /* other protocols (no exception path yet): dropped */
+	uint64_t unhandled;	 /* other protocols, no exception interface: dropped */
+	uint64_t to_kernel;	 /* handed to the exception interface (control/ctl_exc.h) */
 };
 
 /* A DP_PUNT_LOCAL packet (data at the inner IPv4 header). Consumed. */

@@ -8,6 +8,8 @@
 
 #include "control/cli_server.h"
 #include "control/ctl_loop.h"
+#include "control/ctl_exc.h"
+#include "control/fpm_server.h"
 #include "control/ctl_lan.h"
 #include "control/ctl_local.h"
 #include "control/ctl_neigh.h"
@@ -19,6 +21,11 @@
 #define IDLE_SPINS 256	   /* empty iterations before control starts napping */
 #define IDLE_NAP_NS 50000  /* a nap short enough for NHRP latency, long enough to yield */
 
+/*
+ * Each worker's punt ring first; its low-priority ring (NHRP from unknown outer sources:
+ * new registrations, or a flood of spoofed ones) only when the first was found empty,
+ * one burst at a time: known spokes' refreshes are served first whatever arrives.
+ */
 static unsigned int punt_drain(struct hub_ctl *ctl)
 {
 	void *objs[DP_PUNT_BURST];
@@ -26,6 +33,9 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 
 	for (w = 0; w < ctl->n_workers; w++) {
 		n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_ring, objs, DP_PUNT_BURST, NULL);
+		if (n == 0)
+			n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_low_ring, objs,
+						      DP_PUNT_BURST, NULL);
 		total += n;
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = objs[i];
@@ -91,6 +101,7 @@ unsigned int ctl_loop_once(struct hub_ctl *ctl)
 	unsigned int work = punt_drain(ctl) + event_drain(ctl) + ctl_peer_poll(ctl);
 
 	work += cli_server_poll(ctl);
+	work += fpm_server_poll(ctl) + ctl_exc_poll(ctl);
 	rte_timer_manage();
 	if (now >= ctl->next_tick) {
 		ctl_neigh_tick(ctl, now);

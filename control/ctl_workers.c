@@ -70,6 +70,16 @@ int ctl_workers_init(struct hub_ctl *ctl)
 			rte_free(w);
 			return -rte_errno;
 		}
+		snprintf(name, sizeof(name), "puntlow_w%u", i);
+		w->punt_low_ring = rte_ring_create(name, ctl->cfg->ring_size, socket,
+						   RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (w->punt_low_ring == NULL) {
+			int rc = -rte_errno;
+
+			rte_ring_free(w->punt_ring);
+			rte_free(w);
+			return rc;
+		}
 		ctl->workers[i] = w;
 	}
 	return 0;
@@ -118,6 +128,9 @@ void ctl_workers_free(struct hub_ctl *ctl)
 		while (rte_ring_sc_dequeue(w->punt_ring, &m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->punt_ring);
+		while (w->punt_low_ring != NULL && rte_ring_sc_dequeue(w->punt_low_ring, &m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->punt_low_ring);
 		rte_free(w);
 		ctl->workers[i] = NULL;
 	}

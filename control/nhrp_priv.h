@@ -12,6 +12,7 @@
 #include <rte_timer.h>
 
 #include "control/ctl.h"
+#include "control/nhrp_server.h"
 #include "control/nhrp_stats.h"
 #include "lib/nhrp_codec.h"
 
@@ -30,6 +31,16 @@ struct nhrp_binding {
 	uint32_t request_id;  /* of the registration that last refreshed it */
 	uint64_t deadline;    /* TSC */
 	bool armed;
+};
+
+/* Registrations from an outer source the hub has no binding for (new spokes, or a flood
+ * of spoofed ones): at most NHRP_NEW_PER_SOURCE per second per source address (a token
+ * bucket of that depth), tracked in NHRP_NEW_BUCKETS buckets by address hash (sources
+ * that share a bucket share its tokens). Known spokes are never limited. */
+#define NHRP_NEW_BUCKETS 4096
+struct nhrp_new_bucket {
+	uint64_t last;	/* TSC of the last refill */
+	uint32_t tokens;
 };
 
 /* Resolvers remembered per binding, for Purge Requests (nhrp_purge.c). */
@@ -57,6 +68,7 @@ struct nhrp_server {
 	uint32_t ti_in_window;
 	struct nhrp_build_store store; /* a message being forwarded */
 	struct nhrp_ext_edit edit;
+	struct nhrp_new_bucket new_src[NHRP_NEW_BUCKETS];
 	bool timer_subsystem_ours;     /* we initialised rte_timer (tests without main) */
 	struct nhrp_msg view;	       /* the packet being handled */
 	struct nhrp_msg trace_view;    /* debug nhrp: a packet we send, parsed back */

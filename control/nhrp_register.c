@@ -7,6 +7,10 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+
 #include "control/ctl_peer.h"
 #include "control/nhrp_priv.h"
 #include "lib/hub_log.h"
@@ -101,6 +105,28 @@ static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_
 	return NHRP_CIE_SUCCESS;
 }
 
+/* The per-source budget for registrations from sources without a binding. */
+static bool new_source_ok(struct nhrp_server *s, uint32_t src)
+{
+	struct nhrp_new_bucket *b = &s->new_src[(rte_be_to_cpu_32(src) * 2654435761u) >> 20 &
+						(NHRP_NEW_BUCKETS - 1)];
+	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz(), add;
+
+	if (b->last == 0) {
+		b->last = now;
+		b->tokens = NHRP_NEW_PER_SOURCE;
+	}
+	add = (now - b->last) * NHRP_NEW_PER_SOURCE / hz;
+	if (add > 0) {
+		b->tokens = (uint32_t)RTE_MIN((uint64_t)NHRP_NEW_PER_SOURCE, b->tokens + add);
+		b->last = now;
+	}
+	if (b->tokens == 0)
+		return false;
+	b->tokens--;
+	return true;
+}
+
 void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 			     const struct dp_punt_meta *meta, const struct nhrp_msg *req)
 {
@@ -119,6 +145,12 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 	uint16_t hold = (uint16_t)t->cfg->nhrp.holdtime;
 	unsigned int i, n_exts = 0, accepted = 0;
 
+	/* Not answered when over budget: a reply to a spoofed source would be an
+	 * amplifier. */
+	if (meta->src_slot < 0 && !new_source_ok(ctl->nhrp, meta->outer_src)) {
+		nhrp_stats_drop(st, req->op, NHRP_STAT_RATE_LIMITED);
+		return;
+	}
 	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
 	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
 	x.src_ok = req->src_proto.len == 4 && req->src_nbma.len == 4 &&

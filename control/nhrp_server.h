@@ -14,6 +14,9 @@
 #include "control/ctl.h"
 #include "control/nhrp_stats.h"
 
+/* Registrations per second (and burst) one outer source without a binding may send. */
+#define NHRP_NEW_PER_SOURCE 50
+
 /* After the peer table and the static maps. Returns 0 or -errno. */
 int nhrp_server_init(struct hub_ctl *ctl);
 /* Stops every timer and frees the state; safe after a failed or partial start. */

@@ -28,7 +28,9 @@
 	X(HOP_EXCEEDED, "hop-count-exceeded") /* no hop left to forward with */                \
 	X(NO_REQUESTER, "no-requester")	      /* a reply for a requester we have no binding of */ \
 	X(NOT_FOR_US, "not-for-us")	      /* a reply or indication that is not ours to take */ \
-	X(INDICATION_LIMIT, "indication-limit") /* Traffic Indication held back by the limiter */
+	X(INDICATION_LIMIT, "indication-limit") /* Traffic Indication held back by the limiter */ \
+	X(RATE_LIMITED, "new-source-rate-limited") /* registration from an unknown source over \
+						    * NHRP_NEW_PER_SOURCE per second */
 
 enum nhrp_stat_reason {
 #define NHRP_STAT_ENUM(sym, name) NHRP_STAT_##sym,

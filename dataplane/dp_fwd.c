@@ -15,6 +15,7 @@
 #include "dataplane/dp_icmp_err.h"
 #include "dataplane/dp_inner.h"
 #include "dataplane/dp_mss.h"
+#include "lib/dp_nhg.h"
 
 static inline void drop(struct dp_worker *w, struct rte_mbuf *m, unsigned int reason)
 {
@@ -212,6 +213,8 @@ void dp_fwd_inner(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m, i
 		drop(w, m, HUB_DROP_INNER_NO_ROUTE);
 		return;
 	}
+	if (DP_NH_TYPE(nh) == DP_NH_GROUP)
+		nh = dp_nhg_pick(&sh->nhg[DP_NH_IDX(nh)], ip, rte_pktmbuf_data_len(m));
 	switch (DP_NH_TYPE(nh)) {
 	case DP_NH_LOCAL: {
 		struct dp_punt_meta *meta = dp_punt_meta(m, sh->punt_meta_offset);
@@ -301,7 +304,10 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		meta->outer_src = outer_src;
 		meta->nat_port = 0;
 		meta->src_slot = src_slot;
-		dp_punt(w, l, m);
+		if (src_slot >= 0)
+			dp_punt(w, l, m);
+		else
+			dp_punt_low(w, l, m);
 		return;
 	}
 	case DP_GRE_PROTO_IPV4:

@@ -12,22 +12,32 @@ struct dp_local {
 	uint16_t n_punt;
 	uint16_t ip_id;			/* outer IPv4 identification */
 	struct rte_mbuf *punt[DP_PUNT_BURST];
+	uint16_t n_punt_low;
+	struct rte_mbuf *punt_low[DP_PUNT_BURST];
 	struct dp_redirect_limiter redirect;
 };
 
-static inline void dp_punt_flush(struct dp_worker *w, struct dp_local *l)
+static inline void dp_punt_ring_flush(struct dp_worker *w, struct rte_ring *r,
+				      struct rte_mbuf **pkts, uint16_t *count, unsigned int why)
 {
 	unsigned int n;
 
-	if (l->n_punt == 0)
+	if (*count == 0)
 		return;
-	n = rte_ring_sp_enqueue_burst(w->punt_ring, (void **)l->punt, l->n_punt, NULL);
+	n = rte_ring_sp_enqueue_burst(r, (void **)pkts, *count, NULL);
 	w->stats.punted += n;
-	if (unlikely(n < l->n_punt)) {
-		w->stats.drops[HUB_DROP_PUNT_RING_FULL] += l->n_punt - n;
-		rte_pktmbuf_free_bulk(&l->punt[n], l->n_punt - n);
+	if (unlikely(n < *count)) {
+		w->stats.drops[why] += *count - n;
+		rte_pktmbuf_free_bulk(&pkts[n], *count - n);
 	}
-	l->n_punt = 0;
+	*count = 0;
+}
+
+static inline void dp_punt_flush(struct dp_worker *w, struct dp_local *l)
+{
+	dp_punt_ring_flush(w, w->punt_ring, l->punt, &l->n_punt, HUB_DROP_PUNT_RING_FULL);
+	dp_punt_ring_flush(w, w->punt_low_ring, l->punt_low, &l->n_punt_low,
+			   HUB_DROP_PUNT_LOW_RING_FULL);
 }
 
 /* Queue m for control; its punt metadata type must already be set. */
@@ -37,6 +47,17 @@ static inline void dp_punt(struct dp_worker *w, struct dp_local *l, struct rte_m
 	l->punt[l->n_punt++] = m;
 	if (l->n_punt == DP_PUNT_BURST)
 		dp_punt_flush(w, l);
+}
+
+/* Queue NHRP from an outer source with no binding (a new spoke, or a flood of spoofed
+ * registrations) on the low-priority ring, so it cannot crowd out known spokes. */
+static inline void dp_punt_low(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m)
+{
+	dp_punt_meta(m, w->shared->punt_meta_offset)->worker = (uint8_t)w->index;
+	l->punt_low[l->n_punt_low++] = m;
+	if (l->n_punt_low == DP_PUNT_BURST)
+		dp_punt_ring_flush(w, w->punt_low_ring, l->punt_low, &l->n_punt_low,
+				   HUB_DROP_PUNT_LOW_RING_FULL);
 }
 
 #endif

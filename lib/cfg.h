@@ -26,6 +26,7 @@
 #define CFG_MAX_WORKERS 64
 #define CFG_MAX_LOG_TYPES 32
 #define CFG_ERR_MAX 512
+#define CFG_IFNAME_MAX 16     /* a Linux interface name, incl. NUL */
 
 enum cfg_port_role {
 	CFG_PORT_UNDERLAY = 0, /* NBMA side: carries GRE/ESP to the spokes */
@@ -88,6 +89,8 @@ struct cfg_tunnel {
 	uint16_t tcp_mss;		 /* 0 = no clamping; else 536..8960 */
 	struct cfg_nhrp nhrp;
 	int line;
+	char exception_if[CFG_IFNAME_MAX]; /* kernel interface (net_tap) carrying the hub's
+					  * tunnel address for FRR; "" = none */
 };
 
 /* Inner (overlay) static route. */
@@ -133,6 +136,11 @@ struct hub_cfg {
 	int log_level;			       /* default RTE_LOG_INFO (7) */
 	struct cfg_log_type log_types[CFG_MAX_LOG_TYPES];
 	unsigned int n_log_types;
+
+	bool fpm_enabled;		       /* FPM server for FRR zebra, default false */
+	uint32_t fpm_listen;		       /* default 127.0.0.1 */
+	uint16_t fpm_port;		       /* default 2620 */
+	uint32_t fpm_stale_time;	       /* seconds zebra's routes outlive it, default 30 */
 };
 
 /*

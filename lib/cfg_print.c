@@ -242,7 +242,8 @@ int cfg_equal(const struct hub_cfg *a, const struct hub_cfg *b)
 		if (strcmp(p->name, q->name) != 0 || !prefix_eq(&p->address, &q->address) ||
 		    strcmp(p->source, q->source) != 0 || p->has_key != q->has_key ||
 		    (p->has_key && p->key != q->key) || p->mtu != q->mtu ||
-		    p->tcp_mss != q->tcp_mss || !nhrp_eq(&p->nhrp, &q->nhrp))
+		    p->tcp_mss != q->tcp_mss || !nhrp_eq(&p->nhrp, &q->nhrp) ||
+		    strcmp(p->exception_if, q->exception_if) != 0)
 			return 0;
 	}
 	for (unsigned int i = 0; i < a->n_routes; i++)
@@ -259,6 +260,9 @@ int cfg_equal(const struct hub_cfg *a, const struct hub_cfg *b)
 	    a->cli_idle_timeout != b->cli_idle_timeout)
 		return 0;
 	if (a->log_level != b->log_level)
+		return 0;
+	if (a->fpm_enabled != b->fpm_enabled || a->fpm_listen != b->fpm_listen ||
+	    a->fpm_port != b->fpm_port || a->fpm_stale_time != b->fpm_stale_time)
 		return 0;
 	for (unsigned int i = 0; i < a->n_log_types; i++)
 		if (strcmp(a->log_types[i].name, b->log_types[i].name) != 0 ||

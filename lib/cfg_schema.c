@@ -167,6 +167,8 @@ static const struct cfg_key tunnel_keys[] = {
 	K_INT("mtu", struct cfg_tunnel, mtu, CFG_CT_U16, 576, 9000, 1400, 0),
 	K_INT("tcp_mss", struct cfg_tunnel, tcp_mss, CFG_CT_U16, 536, 8960, 0, CFG_KEY_ZERO_OK),
 	K_GROUP("nhrp", struct cfg_tunnel, nhrp, nhrp_section),
+	K_STR("exception_interface", struct cfg_tunnel, exception_if, CFG_FMT_NAME, 0,
+	      CFG_IFNAME_MAX - 1, NULL, CFG_KEY_OPTIONAL),
 };
 static const struct cfg_section tunnel_section = SECTION(tunnel_keys, struct cfg_tunnel);
 
@@ -247,6 +249,21 @@ static const struct cfg_key log_keys[] = {
 };
 static const struct cfg_section log_section = SECTION_NOLINE(log_keys);
 
+static const struct cfg_key fpm_keys[] = {
+	K_BOOL("enabled", struct hub_cfg, fpm_enabled, false),
+	{
+		.name = "listen",
+		.ltype = CFG_LT_STRING,
+		.ctype = CFG_CT_IPV4,
+		.fmt = CFG_FMT_LISTEN,
+		.def_str = "127.0.0.1",
+		.off = offsetof(struct hub_cfg, fpm_listen),
+	},
+	K_INT("port", struct hub_cfg, fpm_port, CFG_CT_U16, 1, 65535, 2620, 0),
+	K_INT("stale_time", struct hub_cfg, fpm_stale_time, CFG_CT_U32, 1, 3600, 30, 0),
+};
+static const struct cfg_section fpm_section = SECTION_NOLINE(fpm_keys);
+
 /* Routes: a full Internet table is not configured by hand; FPM brings large tables. */
 #define CFG_MAX_UNDERLAY_ROUTES 1024
 #define CFG_MAX_ROUTES 65536
@@ -265,6 +282,7 @@ static const struct cfg_key root_keys[] = {
 	K_FLAT("mempool", mempool_section),
 	K_FLAT("cli", cli_section),
 	K_FLAT("log", log_section),
+	K_FLAT("fpm", fpm_section),
 };
 const struct cfg_section cfg_schema_root = SECTION_NOLINE(root_keys);
 

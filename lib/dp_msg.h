@@ -35,6 +35,7 @@ enum dp_nh_type {
 	DP_NH_GLEAN = 5,     /* index = port id: a connected LAN subnet; the host's MAC is not
 			      * known yet, so control resolves it, sends the packet and installs
 			      * a /32 DP_NH_LAN route for the host (CEF's "glean") */
+	DP_NH_GROUP = 6,     /* index = ECMP next-hop group (lib/dp_nhg.h): one member per flow */
 };
 #define DP_NH_INDEX_BITS 20
 #define DP_NH_INDEX_MAX ((1u << DP_NH_INDEX_BITS) - 1)

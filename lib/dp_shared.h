@@ -25,6 +25,7 @@
 
 struct rte_lpm;
 struct rte_rcu_qsbr;
+struct dp_nhg;
 
 #define DP_MAX_PORTS RTE_MAX_ETHPORTS
 #define DP_MAX_RXQ 32	   /* rx queues one worker polls, over all ports */
@@ -122,6 +123,7 @@ struct dp_shared {
 	struct dp_port ports[DP_MAX_PORTS];
 	struct dp_tunnel tunnels[DP_MAX_TUNNELS];
 	unsigned int n_tunnels;
+	const struct dp_nhg *nhg;	/* ECMP groups (lib/dp_nhg.h), written by control */
 };
 
 struct dp_worker {
@@ -131,6 +133,9 @@ struct dp_worker {
 	unsigned int n_rxq;
 	struct dp_rxq rxq[DP_MAX_RXQ];
 	struct rte_ring *punt_ring;	/* worker -> control, SP/SC, mbufs */
+	struct rte_ring *punt_low_ring;	/* the same for NHRP from unknown outer sources
+					 * (new registrations): control takes it after
+					 * punt_ring, so known spokes' refreshes come first */
 	struct rte_ring *msg_ring;	/* control -> worker, SP/SC, struct dp_msg */
 	struct rte_ring *event_ring;	/* worker -> control, SP/SC, struct dp_event */
 	struct rte_ring *inject_ring;	/* control -> worker, SP/SC, mbufs to send for control

@@ -21,6 +21,7 @@
 	X(ICMP_UNHANDLED, "icmp-unhandled")     /* ICMP to us other than echo request */      \
 	X(ICMP_MALFORMED, "icmp-malformed")                                                     \
 	X(PUNT_RING_FULL, "punt-ring-full")     /* control is behind; packet not punted */     \
+	X(PUNT_LOW_RING_FULL, "nhrp-new-ring-full") /* NHRP from unknown sources backs up */ \
 	X(TX_FULL, "tx-full")                   /* the port did not take the packet */         \
 	X(NO_NEIGHBOUR, "no-neighbour")         /* next hop MAC unresolved */                  \
 	X(NO_ROUTE, "no-underlay-route")        /* no underlay route to the destination */     \
@@ -47,7 +48,11 @@
 	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
 	X(MCAST_NO_MBUF, "multicast-no-mbuf")   /* a replica could not be built */         \
 	X(NHRP_MALFORMED, "nhrp-malformed")     /* the NHRP codec refused the packet */        \
-	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */
+	X(NHRP_AUTH, "nhrp-auth-failure")       /* NHRP authentication missing or wrong */ \
+	X(EXC_NOT_IPV4, "exception-not-ipv4")   /* from the exception interface: not IPv4/ARP */ \
+	X(EXC_NO_ROUTE, "exception-no-route")   /* from the exception interface: no usable route */ \
+	X(EXC_BROADCAST, "exception-broadcast") /* broadcast from the kernel: not replicated */ \
+	X(EXC_TAP_FULL, "exception-tap-full")   /* the exception interface did not take it */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

@@ -70,6 +70,14 @@ static void reset_capture(void)
 	memset(&all, 0, sizeof(all));
 }
 
+static int purge_reply_counted(struct hub_ctl *ctl)
+{
+	const struct nhrp_stats *st = nhrp_server_stats(ctl);
+
+	inproc_drain(NULL, NULL);
+	return st != NULL && st->purge_replies > 0;
+}
+
 static int gw_resolved(struct hub_ctl *ctl)
 {
 	struct rte_ether_addr mac;
@@ -442,8 +450,7 @@ int main(int argc, char **argv)
 			     nhrp_build(&b, pkt, sizeof(pkt), &len) == 0 &&
 				     (m = gre_frame(R8_NBMA, 0x2001, pkt, len)) != NULL &&
 				     inproc_rx(m) == 0);
-		for (i = 0; i < 200 && st->purge_replies == 0; i++)
-			inproc_run_until(&ctl, got_nhrp, 5);
+		inproc_run_until(&ctl, purge_reply_counted, 5000);
 		inproc_check("... and counted", st->purge_replies == 1);
 	}
 

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # run.sh NAME SECONDS SOURCE...
 #
-# Build tests/fuzz/fuzz_NAME.c and the given pure-C sources (no DPDK) with clang's
+# Build tests/fuzz/fuzz_NAME.c and the given C sources with clang's
 # libFuzzer, AddressSanitizer and UndefinedBehaviorSanitizer (every report aborts), run it
 # for SECONDS starting from the committed seeds in tests/fuzz/corpus/NAME/, and report the
 # executions. New inputs, logs and any crash go to $HUB_BUILD/fuzz-NAME/, never into the
 # source tree. Ends with the "N passed, N failed" line scripts/test adds up.
+#
+# A SOURCE of the form pkg:NAME stands for `pkg-config --cflags --libs NAME` (pkg:libdpdk
+# links DPDK for targets that drive mbufs through an EAL); anything else starting with '-'
+# goes to the compiler as is. Environment: FUZZ_RUNS=N stops after N inputs (or SECONDS,
+# whichever comes first); FUZZ_EXTRA_CORPUS=DIR adds DIR's inputs to the seeds
+# (./scripts/fuzz keeps its long runs' corpus there).
 set -u
 . tests/lib.sh
 
@@ -16,6 +22,17 @@ fi
 name=$1
 secs=$2
 shift 2
+args=()
+for a in "$@"; do
+	case $a in
+	pkg:*)
+		# shellcheck disable=SC2207
+		args+=($(pkg-config --cflags --libs "${a#pkg:}")) || exit 2
+		[ "${a#pkg:}" = libdpdk ] && args+=(-DALLOW_EXPERIMENTAL_API -Wno-unused-parameter)
+		;;
+	*) args+=("$a") ;;
+	esac
+done
 
 CC=
 for c in clang-14 clang; do
@@ -34,7 +51,7 @@ nseeds=$(find "$SEEDS" -type f 2>/dev/null | wc -l)
 
 if "$CC" -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-I. "$@" "tests/fuzz/fuzz_$name.c" -o "$OUT/fuzz_$name" >"$OUT/build.log" 2>&1; then
+	-I. "tests/fuzz/fuzz_$name.c" "${args[@]}" -o "$OUT/fuzz_$name" >"$OUT/build.log" 2>&1; then
 	t_ok "built fuzz_$name with $CC (libFuzzer, ASan, UBSan) from $# sources"
 else
 	cat "$OUT/build.log"
@@ -48,10 +65,19 @@ else
 	t_fail "no seeds in $SEEDS"
 fi
 
-# -rss_limit_mb and -timeout turn a leak or a hang into a failure too.
-"$OUT/fuzz_$name" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+# -rss_limit_mb and -timeout turn a leak or a hang into a failure too. A dictionary
+# tests/fuzz/NAME.dict (keywords of the format) is used when there is one.
+# tests/fuzz/NAME.options holds extra libFuzzer flags for the target, one line.
+dict=()
+[ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
+# shellcheck disable=SC2207
+[ -f "tests/fuzz/$name.options" ] && dict+=($(cat "tests/fuzz/$name.options"))
+limit=(-max_total_time="$secs")
+[ -n "${FUZZ_RUNS:-}" ] && limit+=(-runs="$FUZZ_RUNS")
+LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0 \
+"$OUT/fuzz_$name" "${limit[@]}" "${dict[@]}" -print_final_stats=1 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix="$OUT/artifacts/" \
-	"$OUT/corpus" "$SEEDS" >"$OUT/run.log" 2>&1
+	"$OUT/corpus" "$SEEDS" ${FUZZ_EXTRA_CORPUS:+"$FUZZ_EXTRA_CORPUS"} >"$OUT/run.log" 2>&1
 rc=$?
 stat() { sed -n "s/^stat::$1: *//p" "$OUT/run.log" | tail -n 1; }
 execs=$(stat number_of_executed_units)
@@ -59,7 +85,7 @@ rate=$(stat average_exec_per_sec)
 units=$(find "$OUT/corpus" -type f | wc -l)
 crashes=$(find "$OUT/artifacts" -type f | wc -l)
 if [ "$rc" -eq 0 ] && [ "$crashes" -eq 0 ] && [ -n "$execs" ]; then
-	t_ok "fuzz_$name ran ${secs}s: $execs executions, $rate exec/s," \
+	t_ok "fuzz_$name ran ${FUZZ_RUNS:+$FUZZ_RUNS runs, }${secs}s budget: $execs executions, $rate exec/s," \
 		"$units new inputs, no crash"
 else
 	tail -n 60 "$OUT/run.log"

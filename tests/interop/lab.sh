@@ -476,3 +476,53 @@ lab_down() {
 	fi
 	return 0
 }
+
+# --- FRR routing daemons for the route-exchange tests (docs/route-exchange.md) ----------------
+#   lab_spoke_bgpd SPOKE FILE   start bgpd on SPOKE (beside its zebra) with configuration FILE
+#                               (a host path; copied to the spoke's etc directory)
+#   lab_spoke_bgpd_stop SPOKE   stop it (spoke.sh stop leaves bgpd alone)
+#   lab_hub_frr_start DIR ZEBRA-CONF DAEMON:CONF...   zebra (-M dplane_fpm_nl) and the given
+#                               daemons in the hub namespace, as user frr, sockets and pid
+#                               files in DIR (vtysh --vty_socket DIR); 0 when all started
+#   lab_hub_frr_stop DIR        stop them (TERM, then KILL after 3 s)
+lab_spoke_bgpd() {
+	local s=$1 file=$2 run=/run/dmvpn-lab/$1
+	mkdir -p "$LAB_DIR/$s/etc" && cp "$file" "$LAB_DIR/$s/etc/bgpd.conf" &&
+		chmod 644 "$LAB_DIR/$s/etc/bgpd.conf" || return 1
+	lab_cmd "$s" 120 "/usr/lib/frr/bgpd -d -u frr -g frr -P 0 --vty_socket $run -z $run/zserv.api \
+		-f \$LAB_DIR/$s/etc/bgpd.conf -i $run/bgpd.pid >>\$LAB_DIR/$s/bgpd.stderr 2>&1 </dev/null"
+}
+lab_spoke_bgpd_stop() {
+	local run=/run/dmvpn-lab/$1
+	lab_cmd "$1" 30 "[ -r $run/bgpd.pid ] && kill -TERM \$(cat $run/bgpd.pid); rm -f $run/bgpd.pid; true"
+}
+lab_hub_frr_start() {
+	local dir=$1 zconf=$2 ns d c rc=0
+	shift 2
+	ns=$(lab_hub_ns)
+	chmod 777 "$dir" && chmod 644 "$zconf" || return 1
+	ip netns exec "$ns" /usr/lib/frr/zebra -d -u frr -g frr -M dplane_fpm_nl -f "$zconf" \
+		-i "$dir/zebra.pid" -z "$dir/zserv.api" --vty_socket "$dir" \
+		--log "file:$dir/zebra.log" >>"$dir/frr.stderr" 2>&1 </dev/null || return 1
+	for c in "$@"; do
+		d=${c%%:*}
+		chmod 644 "${c#*:}"
+		ip netns exec "$ns" /usr/lib/frr/"$d" -d -u frr -g frr -f "${c#*:}" -i "$dir/$d.pid" \
+			-z "$dir/zserv.api" --vty_socket "$dir" --log "file:$dir/$d.log" \
+			>>"$dir/frr.stderr" 2>&1 </dev/null || rc=1
+	done
+	return $rc
+}
+lab_hub_frr_stop() {
+	local dir=$1 f pid
+	for f in "$dir"/*.pid; do
+		[ -r "$f" ] && read -r pid <"$f" && kill -TERM "$pid" 2>/dev/null
+	done
+	sleep 0.5
+	for f in "$dir"/*.pid; do
+		[ -r "$f" ] && read -r pid <"$f" && kill -0 "$pid" 2>/dev/null && sleep 2.5 &&
+			kill -KILL "$pid" 2>/dev/null
+		rm -f "$f"
+	done
+	return 0
+}
