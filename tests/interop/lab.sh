@@ -32,9 +32,11 @@
 #   lab_spoke_status SPOKE [DAEMON...]  "zebra running PID" lines; 0 when all run
 #   lab_spoke_addr SPOKE nbma|tun|lan|mac   print an address of SPOKE
 #   lab_log SPOKE DAEMON        print the host path of SPOKE's DAEMON log
-#   lab_capture_start FILE [--bridge|--tap SPOKE] [FILTER...]  tcpdump into FILE on the
-#                               hub's nbma0 (default), the lab bridge br0 (sees broadcasts
-#                               and flooded frames only) or SPOKE's tap (all its frames);
+#   lab_capture_start FILE [--bridge|--tap SPOKE|--hub-peer] [FILTER...]  tcpdump into FILE
+#                               on the hub's nbma0 (default: what the hub receives only, see
+#                               docs/lab.md), the lab bridge br0 (sees broadcasts and flooded
+#                               frames only), SPOKE's tap (all its frames) or hub0, the
+#                               other end of the hub's veth (all the hub sends and receives);
 #                               lab_capture_stop [FILE] stops that capture (default: all)
 #   lab_dir                     the per-run directory (logs, configs) on the host
 # Timeouts: LAB_CMD_TIMEOUT (30 s per command; LAB_TIMEOUT=N overrides it for one call),
@@ -399,6 +401,7 @@ lab_capture_start() {
 	case "${1:-}" in
 	--bridge) ns=$LAB_NS dev=br0; shift ;;
 	--tap) ns=$LAB_NS dev=$(_lab_field "$2" 3) || { _lab_log "no spoke $2"; return 1; }; shift 2 ;;
+	--hub-peer) ns=$LAB_NS dev=hub0; shift ;;
 	esac
 	mkdir -p "$LAB_DIR/cap" || return 1
 	local n log
