@@ -103,6 +103,9 @@ void nhrp_send_error(struct hub_ctl *ctl, const struct nhrp_tun *t, uint32_t dst
 		     const uint8_t *pkt, size_t len, const struct nhrp_msg *req, uint16_t code,
 		     uint16_t offset);
 
+/* A parsed CIE as one to build (answers echo the request's CIEs). */
+struct nhrp_build_cie nhrp_cie_copy(const struct nhrp_cie *c);
+
 /* Authentication (RFC 2332 5.3.4, Cisco cleartext) against the tunnel's nhrp.auth: true
  * when none is configured or the password matches; *offset = where the extension is. */
 bool nhrp_auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint16_t *offset);

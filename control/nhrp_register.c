@@ -15,15 +15,6 @@
 #include "control/nhrp_priv.h"
 #include "lib/hub_log.h"
 
-static struct nhrp_build_cie cie_copy(const struct nhrp_cie *c)
-{
-	return (struct nhrp_build_cie){.code = c->code, .prefix_len = c->prefix_len,
-				       .pref = c->pref, .mtu = c->mtu, .holdtime = c->holdtime,
-				       .nbma = nhrp_addr_ref(&c->nbma),
-				       .nbma_sub = nhrp_addr_ref(&c->nbma_sub),
-				       .proto = nhrp_addr_ref(&c->proto)};
-}
-
 struct reg_ctx {
 	struct hub_ctl *ctl;
 	const struct nhrp_tun *t;
@@ -158,7 +149,7 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 	if (!x.src_ok)
 		nhrp_stats_drop(st, req->op, NHRP_STAT_SOURCE_INVALID);
 	for (i = 0; i < req->n_cies; i++) {
-		cies[i] = cie_copy(&req->cies[i]);
+		cies[i] = nhrp_cie_copy(&req->cies[i]);
 		cies[i].code = register_cie(&x, &req->cies[i], &cies[i].holdtime);
 		if (cies[i].code == NHRP_CIE_SUCCESS) {
 			accepted++;
@@ -190,7 +181,7 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 				const struct nhrp_cie *in = nhrp_ext_cies(req, e, &n);
 
 				for (k = 0; k < n && k < NHRP_MAX_EXT_CIES; k++)
-					nat_cies[k] = cie_copy(&in[k]);
+					nat_cies[k] = nhrp_cie_copy(&in[k]);
 				if (k == 0)
 					nat_cies[k++] = (struct nhrp_build_cie){
 						.prefix_len = 32, .nbma = nhrp_addr_u32(t->hub_nbma),

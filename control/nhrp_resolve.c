@@ -132,15 +132,6 @@ static bool nat_cie(const struct ctl_peer *p, struct nhrp_build_cie *c)
 	return true;
 }
 
-static struct nhrp_build_cie cie_copy(const struct nhrp_cie *c)
-{
-	return (struct nhrp_build_cie){.code = c->code, .prefix_len = c->prefix_len,
-				       .pref = c->pref, .mtu = c->mtu, .holdtime = c->holdtime,
-				       .nbma = nhrp_addr_ref(&c->nbma),
-				       .nbma_sub = nhrp_addr_ref(&c->nbma_sub),
-				       .proto = nhrp_addr_ref(&c->proto)};
-}
-
 /*
  * Copy msg's extensions into x: the transit record of type transit (0 = none) gets the hub
  * appended after a loop check; an empty NAT extension gets *nat when nat is not NULL; the
@@ -169,7 +160,7 @@ static void edit_exts(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint
 				if (nhrp_ref_u32(&in[k].nbma) == t->hub_nbma ||
 				    nhrp_ref_u32(&in[k].proto) == t->hub_proto)
 					x->loop_offset = e->offset;
-				x->transit[k] = cie_copy(&in[k]);
+				x->transit[k] = nhrp_cie_copy(&in[k]);
 			}
 			x->transit[k++] = hub_cie(t);
 			x->exts[x->n++] = nhrp_bext_cies(e->type, e->compulsory, x->transit, k);

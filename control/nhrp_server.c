@@ -192,6 +192,15 @@ static void error_indication_input(const struct dp_punt_meta *meta,
 		nhrp_ei_code_name(msg->code), line);
 }
 
+struct nhrp_build_cie nhrp_cie_copy(const struct nhrp_cie *c)
+{
+	return (struct nhrp_build_cie){.code = c->code, .prefix_len = c->prefix_len,
+				       .pref = c->pref, .mtu = c->mtu, .holdtime = c->holdtime,
+				       .nbma = nhrp_addr_ref(&c->nbma),
+				       .nbma_sub = nhrp_addr_ref(&c->nbma_sub),
+				       .proto = nhrp_addr_ref(&c->proto)};
+}
+
 bool nhrp_auth_ok(const struct nhrp_tun *t, const struct nhrp_msg *msg, uint16_t *offset)
 {
 	const char *want = t->cfg->nhrp.auth;

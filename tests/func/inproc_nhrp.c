@@ -4,12 +4,20 @@
 
 #include <rte_ip.h>
 
+#include "control/ctl_neigh.h"
 #include "tests/func/inproc.h"
 #include "tests/func/inproc_nhrp.h"
 
 const uint8_t gw_mac[6] = {0x02, 0, 0, 0, 0, 0xfe};
 
 struct sent g;
+
+int gw_resolved(struct hub_ctl *ctl)
+{
+	struct rte_ether_addr mac;
+
+	return ctl_neigh_lookup(ctl, 0, IP4(1, 1, 1, 254), &mac) == 0;
+}
 
 void capture(struct rte_mbuf *m, void *arg)
 {

@@ -23,6 +23,8 @@
 #define NHRP_OFF (14 + 20 + GRE_LEN)
 
 extern const uint8_t gw_mac[6];
+/* Condition for inproc_run_until(): the underlay gateway 1.1.1.254 (gw_mac) resolved. */
+int gw_resolved(struct hub_ctl *ctl);
 
 /* What the hub sent: the last NHRP message (bytes kept), data packets by outer dst. */
 struct sent {

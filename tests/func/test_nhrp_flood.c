@@ -34,13 +34,6 @@ static const char config[] =
 #define R6_PROTO IP4(192, 168, 1, 6)
 #define HUB16_PROTO IP4(192, 168, 0, 1)
 
-static int gw_resolved(struct hub_ctl *ctl)
-{
-	struct rte_ether_addr mac;
-
-	return ctl_neigh_lookup(ctl, 0, IP4(1, 1, 1, 254), &mac) == 0;
-}
-
 static int r6_ready(struct hub_ctl *ctl)
 {
 	int s = ctl_peer_slot(ctl, R6_PROTO);

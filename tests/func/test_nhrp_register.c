@@ -29,13 +29,6 @@ static const char config[] =
 	"                { tunnel = \"192.168.1.10\"; nbma = \"2.0.0.10\"; } ); }; } );\n"
 	"cli = { port = 0; };\n";
 
-static int gw_resolved(struct hub_ctl *ctl)
-{
-	struct rte_ether_addr mac;
-
-	return ctl_neigh_lookup(ctl, 0, IP4(1, 1, 1, 254), &mac) == 0;
-}
-
 /* The first Ethernet frame of a pcapng (or classic pcap) file. */
 static size_t read_first_frame(const char *path, uint8_t *out, size_t cap)
 {

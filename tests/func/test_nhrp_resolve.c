@@ -78,13 +78,6 @@ static int purge_reply_counted(struct hub_ctl *ctl)
 	return st != NULL && st->purge_replies > 0;
 }
 
-static int gw_resolved(struct hub_ctl *ctl)
-{
-	struct rte_ether_addr mac;
-
-	return ctl_neigh_lookup(ctl, 0, IP4(1, 1, 1, 254), &mac) == 0;
-}
-
 static int peers_ready(struct hub_ctl *ctl)
 {
 	int s6 = ctl_peer_slot(ctl, R6_PROTO), s8 = ctl_peer_slot(ctl, R8_PROTO);

@@ -165,18 +165,21 @@ static void world_init(void)
 	hp.name = "fuzz_by_tunnel";
 	hp.key_len = sizeof(uint32_t);
 	t->by_tunnel = rte_hash_create(&hp);
-	hp.name = "fuzz_by_nbma";
-	hp.key_len = sizeof(struct dp_peer_nbma_key);
-	t->by_nbma = rte_hash_create(&hp);
+	t->nbma_mask = dp_peer_nbma_cells(t->max) - 1;
+	t->nbma_shift = 32 - (uint32_t)rte_log2_u32(t->nbma_mask + 1);
+	t->by_nbma = rte_zmalloc("fuzz_by_nbma",
+				 sizeof(struct dp_nbma_ent) * ((size_t)t->nbma_mask + 1), 0);
 	t->mcast_slots = rte_zmalloc("fuzz_mcast", sizeof(uint32_t) * t->max, 0);
 	t->mcast_pos = rte_zmalloc("fuzz_mcast_pos", sizeof(uint32_t) * t->max, 0);
 	w->punt_ring = rte_ring_create("fuzz_punt", 1024, SOCKET_ID_ANY,
 				       RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->punt_low_ring = rte_ring_create("fuzz_punt_low", 1024, SOCKET_ID_ANY,
+					   RING_F_SP_ENQ | RING_F_SC_DEQ);
 	w->event_ring = rte_ring_create_elem("fuzz_evt", sizeof(struct dp_event), 1024,
 					     SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (t->peers == NULL || t->by_tunnel == NULL || t->by_nbma == NULL ||
 	    t->mcast_slots == NULL || t->mcast_pos == NULL || w->punt_ring == NULL ||
-	    w->event_ring == NULL)
+	    w->punt_low_ring == NULL || w->event_ring == NULL)
 		die("peer table or rings");
 	dp_redirect_init(&loc->redirect, sh->redirect_interval_tsc);
 
@@ -382,6 +385,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		punted++;
 	}
 	loc->n_punt = 0;
+	for (unsigned int i = 0; i < loc->n_punt_low; i++) {
+		const struct dp_punt_meta *meta =
+			dp_punt_meta(loc->punt_low[i], sh->punt_meta_offset);
+
+		FUZZ_ASSERT(meta->type == DP_PUNT_NHRP && meta->src_slot < 0);
+		FUZZ_ASSERT(rte_mbuf_check(loc->punt_low[i], 1, NULL) == 0);
+		rte_pktmbuf_free(loc->punt_low[i]);
+		punted++;
+	}
+	loc->n_punt_low = 0;
 	for (uint16_t p = 0; p < 2; p++) {
 		for (unsigned int i = 0; i < loc->tx[p].n; i++) {
 			check_tx(loc->tx[p].pkts[i], p);
