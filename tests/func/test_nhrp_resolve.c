@@ -25,7 +25,7 @@ static const char config[] =
 	"ports = ( { name = \"ring0\"; device = \"" INPROC_DEVICE "\"; address = \"1.1.1.1/24\";\n"
 	"            gateway = \"1.1.1.254\"; } );\n"
 	"tunnels = ( { name = \"Tunnel0\"; address = \"192.168.1.1/24\"; source = \"ring0\";\n"
-	"              key = 42; } );\n"
+	"              key = 42; nhrp = { max_peers = 64; }; } );\n"
 	"routes = ( { prefix = \"66.66.66.0/24\"; via = \"192.168.1.6\"; },\n"
 	"           { prefix = \"88.88.88.0/24\"; via = \"192.168.1.8\"; } );\n"
 	"cli = { port = 0; };\n";
