@@ -226,8 +226,9 @@ t_check "77.0.0.0/8 loses a path: a single next hop again" \
 	t_wait_for 10 route_is 77.0.0.0/8 'r and r["nexthop"] == "peer" and r["via"] == "192.168.1.6"'
 
 # --- zebra goes: routes stay; a malformed frame resets, changes nothing ------------------------
-# SIGKILL, as a crash: a zebra stopped cleanly may withdraw its routes on the way out.
-for d in staticd zebra; do kill -KILL "$(cat "$DIR/$d.pid")" 2>/dev/null; done
+# SIGKILL, as a crash: a zebra stopped cleanly may withdraw its routes on the way out. zebra
+# first: with staticd gone first, zebra would withdraw the static routes over FPM itself.
+for d in zebra staticd; do kill -KILL "$(cat "$DIR/$d.pid")" 2>/dev/null; done
 frr_stop
 t_check "zebra gone: the hub notices, its routes stay for the hold time" \
 	t_wait_for 30 fpm_is 'f["state"] == "listening" and f["disconnects"] == 1 and f["routes"] >= 4'
