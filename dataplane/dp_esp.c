@@ -279,7 +279,9 @@ void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer
 	struct dp_esp_scratch *s;
 	int32_t idx = -1;
 
-	if (w->sa != NULL)
+	/* No outbound SA at all (a GRE-only hub): skip the hash lookup, which was the
+	 * largest single cost of a GRE hairpin (docs/benchmarks.md, the profile). */
+	if (w->sa != NULL && w->sa->n_out_keys != 0)
 		idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
 	if (idx < 0) {
 		if (unlikely(tu->protect_required)) {

@@ -19,8 +19,8 @@ static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
 		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
 
 		if (rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
-		    (uintptr_t)data == idx)
-			rte_hash_del_key(t->out_by_peer, &k);
+		    (uintptr_t)data == idx && rte_hash_del_key(t->out_by_peer, &k) >= 0)
+			t->n_out_keys--;
 	}
 	s->dir = 0;
 }
@@ -46,10 +46,13 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 		rc = rte_hash_add_key_data(t->by_spi, &s->spi, (void *)(uintptr_t)idx);
 	} else {
 		struct dp_sa_peer_key k = {.addr = p->peer_addr, .port = p->nat_port};
+		int fresh = rte_hash_lookup(t->out_by_peer, &k) < 0;
 
 		/* An upsert: a new outbound SA for a peer takes over from the old one at once
 		 * (make before break); the old one's DEL then leaves the index alone. */
 		rc = rte_hash_add_key_data(t->out_by_peer, &k, (void *)(uintptr_t)idx);
+		if (rc >= 0 && fresh)
+			t->n_out_keys++;
 	}
 	if (rc < 0)
 		return -ENOSPC;

@@ -61,6 +61,7 @@ struct dp_sa_table {
 	struct dp_sa *sa;		/* [max], by SA index */
 	struct rte_hash *by_spi;	/* inbound SPI (host order) -> index */
 	struct rte_hash *out_by_peer;	/* struct dp_sa_peer_key -> outbound index */
+	uint32_t n_out_keys;		/* entries in out_by_peer: 0 = nothing to encrypt */
 	IMB_MGR *mgr;			/* this worker's IPsec-MB manager */
 	void *scratch;			/* struct dp_esp_scratch (dataplane/dp_esp.c) */
 	uint64_t applied;		/* messages applied */
