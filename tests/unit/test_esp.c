@@ -602,6 +602,30 @@ static void test_esp_reused_index_restarts_sequence(void)
 	sa_remove(30);
 }
 
+/* The replica's count of outbound keys gates the worker's SA lookup (dp_esp_output): it
+ * must follow sets, upserts for the same peer, deletes of a superseded SA and deletes. */
+static void test_esp_out_key_count_follows_sets_and_dels(void)
+{
+	const struct esp_vector *v = vec("gcm128");
+	struct esp_sa_params po = vec_params(v, ESP_DIR_OUT), pi = vec_params(v, ESP_DIR_IN);
+	uint32_t base = tab->n_out_keys;
+
+	CU_ASSERT_EQUAL_FATAL(sa_install(40, &po), 0);
+	CU_ASSERT_EQUAL(tab->n_out_keys, base + 1);
+	CU_ASSERT_EQUAL_FATAL(sa_install(41, &po), 0); /* same peer: takes over, no new key */
+	CU_ASSERT_EQUAL(tab->n_out_keys, base + 1);
+	sa_remove(40); /* superseded: the key stays, pointing at 41 */
+	CU_ASSERT_EQUAL(tab->n_out_keys, base + 1);
+	pi.spi = 0x4242;
+	CU_ASSERT_EQUAL_FATAL(sa_install(42, &pi), 0); /* inbound: not counted */
+	CU_ASSERT_EQUAL(tab->n_out_keys, base + 1);
+	sa_remove(41);
+	CU_ASSERT_EQUAL(tab->n_out_keys, base);
+	sa_remove(41); /* twice: nothing more to remove */
+	CU_ASSERT_EQUAL(tab->n_out_keys, base);
+	sa_remove(42);
+}
+
 /* ---- configuration ---- */
 
 #define CFG_BASE                                                                                \
@@ -727,6 +751,7 @@ static const CU_TestInfo replay_tests[] = {
 	T(test_esp_esn_infer_across_wrap),
 	T(test_esp_sequence_wrap_out_and_in),
 	T(test_esp_reused_index_restarts_sequence),
+	T(test_esp_out_key_count_follows_sets_and_dels),
 };
 
 int main(int argc, char **argv)
