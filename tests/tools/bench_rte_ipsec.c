@@ -13,6 +13,9 @@
  *              (outbound: sequence number from the shared counter, ESP layout, padding,
  *              IV, one IPsec-MB burst; inbound: SA by SPI, peer check, length and replay
  *              checks, one IPsec-MB burst, ICV verdict, trailer and padding check, strip);
+ *   hub crypto: of that, the ESP layout (outbound, esp_mbuf_encap()) and the IPsec-MB burst
+ *              with the ICV compare (lib/esp_crypto.c) alone: what is left once the SA
+ *              table, sequence counter, lookups, trailer checks and strip are taken away;
  *   rte_ipsec: rte_ipsec_pkt_cpu_prepare() + rte_ipsec_pkt_process() on an rte_ipsec SA
  *              and session of type RTE_SECURITY_ACTION_TYPE_CPU_CRYPTO (the SA is given:
  *              no SPI lookup, which favours rte_ipsec slightly).
@@ -47,6 +50,7 @@
 #include "dataplane/dp_esp.h"
 #include "dataplane/dp_sa.h"
 #include "lib/esp_crypto.h"
+#include "lib/esp_mbuf.h"
 #include "lib/esp_table.h"
 
 #define BURST 32
@@ -78,6 +82,9 @@ static struct rte_mempool *pool, *ses_pool;
 static struct dp_sa_table *tab;
 static struct esp_seq *seqs;
 static uint8_t key[16], auth[20], salt[4];
+static IMB_MGR *mgr;
+static struct esp_keys keys;
+static struct esp_op ops[BURST];
 
 /* A GRE packet from the spoke as the hub sends it before ESP: Ethernet, IPv4 (47), GRE
  * with key 42, an inner IPv4/UDP packet of inner bytes. */
@@ -241,6 +248,30 @@ static unsigned int hub_run(struct rte_mbuf **m, unsigned int n, bool out)
 	return ok;
 }
 
+/* The hub's ESP layout and crypto without its SA table around them. */
+static unsigned int crypto_run(struct rte_mbuf **m, unsigned int n, bool out)
+{
+	static uint64_t seq;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (out) {
+			seq++;
+			if (esp_mbuf_encap(m[i], &keys, SPI, seq, seq, &ops[i]) < 0)
+				return 0;
+		} else {
+			const struct rte_ipv4_hdr *ip =
+				rte_pktmbuf_mtod_offset(m[i], const struct rte_ipv4_hdr *, L3);
+
+			ops[i].esp = rte_pktmbuf_mtod_offset(m[i], uint8_t *, L4);
+			ops[i].len = rte_be_to_cpu_16(ip->total_length) - 20u;
+			ops[i].seq_hi = 0;
+			ops[i].k = &keys;
+		}
+	}
+	return esp_crypto_burst(mgr, ops, n, out ? ESP_DIR_OUT : ESP_DIR_IN);
+}
+
 static unsigned int rte_run(const struct rte_side *s, struct rte_mbuf **m, unsigned int n)
 {
 	uint16_t k = rte_ipsec_pkt_cpu_prepare(&s->ss, m, (uint16_t)n);
@@ -287,6 +318,15 @@ static int bench(enum alg a, uint8_t dev, const char *size_label, const unsigned
 	unsigned int nb = n_sizes > 1 ? 24 : BURST, i, d;
 	double mean = 0;
 
+	struct esp_sa_params kp = {.spi = SPI, .dir = ESP_DIR_IN, .peer_addr = SPOKE};
+
+	kp.cipher = a == ALG_GCM128 ? ESP_CIPHER_AES_GCM_128 : ESP_CIPHER_AES_CBC_128;
+	kp.integ = a == ALG_GCM128 ? ESP_INTEG_NONE : ESP_INTEG_HMAC_SHA1_96;
+	memcpy(kp.enc_key, key, sizeof(key));
+	memcpy(kp.auth_key, auth, sizeof(auth));
+	memcpy(kp.salt, salt, sizeof(salt));
+	if (esp_keys_expand(mgr, &keys, &kp) < 0)
+		return -1;
 	if (hub_sas(a) < 0 || rte_side_init(&in, a, dev, false) < 0 ||
 	    rte_side_init(&out, a, dev, true) < 0)
 		return -1;
@@ -329,9 +369,9 @@ static int bench(enum alg a, uint8_t dev, const char *size_label, const unsigned
 
 	for (d = 0; d < 2; d++) {
 		bool dir_out = d == 0;
-		uint64_t cyc_hub = 0, cyc_rte = 0, pkts = 0, t0, t1;
+		uint64_t cyc_hub = 0, cyc_rte = 0, cyc_cry = 0, pkts = 0, t0, t1;
 		double s0 = now_s();
-		unsigned int ok_hub = 0, ok_rte = 0;
+		unsigned int ok_hub = 0, ok_rte = 0, ok_cry = 0;
 
 		do {
 			for (i = 0; i < 64; i++) {
@@ -345,23 +385,29 @@ static int bench(enum alg a, uint8_t dev, const char *size_label, const unsigned
 				ok_rte += rte_run(dir_out ? &out : &in, m, nb);
 				t1 = __rdtsc();
 				cyc_rte += t1 - t0;
+				burst_set(m, dir_out ? plain : esp_hub, dir_out ? plain_len : esp_len, nb);
+				t0 = __rdtsc();
+				ok_cry += crypto_run(m, nb, dir_out);
+				t1 = __rdtsc();
+				cyc_cry += t1 - t0;
 				pkts += nb;
 			}
 		} while (now_s() - s0 < seconds);
-		if (ok_hub != pkts || ok_rte != pkts) {
-			fprintf(stderr, "bench_rte_ipsec: %s %s: %u / %u packets failed\n",
+		if (ok_hub != pkts || ok_rte != pkts || ok_cry != pkts) {
+			fprintf(stderr, "bench_rte_ipsec: %s %s: %u / %u / %u packets failed\n",
 				alg_name[a], dir_out ? "out" : "in", (unsigned int)pkts - ok_hub,
-				(unsigned int)pkts - ok_rte);
+				(unsigned int)pkts - ok_rte, (unsigned int)pkts - ok_cry);
 			return -1;
 		}
 		printf("{\"name\": \"esp-path-%s-%s-%s\", \"algorithm\": \"%s\", "
 		       "\"size_label\": \"%s\", \"pkt_size\": %.0f, \"dir\": \"%s\", "
 		       "\"packets\": %llu, \"hub_cycles_per_pkt\": %.1f, "
+		       "\"hub_crypto_cycles_per_pkt\": %.1f, "
 		       "\"rte_ipsec_cycles_per_pkt\": %.1f, \"rte_ipsec_over_hub\": %.3f, "
 		       "\"pmd\": \"%s\"}\n",
 		       alg_name[a], size_label, dir_out ? "out" : "in", alg_name[a], size_label,
 		       mean, dir_out ? "out" : "in", (unsigned long long)pkts,
-		       (double)cyc_hub / pkts, (double)cyc_rte / pkts,
+		       (double)cyc_hub / pkts, (double)cyc_cry / pkts, (double)cyc_rte / pkts,
 		       (double)cyc_rte / (double)cyc_hub, alg_pmd[a]);
 		fflush(stdout);
 	}
@@ -460,7 +506,8 @@ int main(int argc, char **argv)
 	if (tab != NULL && dp_esp_scratch_init(tab, SOCKET_ID_ANY) < 0)
 		tab = NULL;
 	seqs = rte_zmalloc(NULL, sizeof(*seqs) * 4, 64);
-	if (pool == NULL || ses_pool == NULL || tab == NULL || seqs == NULL || max_ses == 0) {
+	mgr = esp_mgr_create();
+	if (mgr == NULL || pool == NULL || ses_pool == NULL || tab == NULL || seqs == NULL || max_ses == 0) {
 		fprintf(stderr, "bench_rte_ipsec: cannot set up (mbufs, sessions, SA table)\n");
 		return 1;
 	}
