@@ -689,6 +689,20 @@ def table(rows, metas):
                          f"{fmt(io)} | {secs} | {sec_ratio} | "
                          f"{lst(r['ratio_runs']) if r.get('baseline') == 'ipsec-secgw' else '–'} | "
                          f"{lst(r['mpps_runs'])} | {r['run']} |")
+    paths = [r for r in rows if r.get("baseline") == "rte_ipsec"]
+    if paths:
+        lines += ["", "The hub's ESP stage against rte_ipsec with a crypto PMD in CPU-crypto mode "
+                  "(`tests/tools/bench_rte_ipsec`, one core, the same packets, TSC cycles per packet; "
+                  "below 1.00 rte_ipsec is cheaper):", "",
+                  "| algorithm (PMD) | inner size | direction | hub stage | of which layout + IPsec-MB | "
+                  "rte_ipsec + CPU crypto | **rte_ipsec / hub** | run |",
+                  "|---|---:|---|---:|---:|---:|---:|---|"]
+        for r in paths:
+            size = f"{r['pkt_size']} B" if r.get("size_label") != "imix" else f"IMIX ({r['pkt_size']} B avg)"
+            lines.append(f"| {r['algorithm']} ({r['pmd'].rstrip('0')}) | {size} | "
+                         f"{'encrypt' if r['dir'] == 'out' else 'decrypt'} | {r['hub_cycles_per_pkt']:.0f} | "
+                         f"{r['hub_crypto_cycles_per_pkt']:.0f} | {r['rte_ipsec_cycles_per_pkt']:.0f} | "
+                         f"**{r['rte_ipsec_over_hub']:.2f}** | {r['run']} |")
     if cry:
         lines += ["", "Crypto limit (`tests/tools/bench_crypto`, Intel IPsec-MB alone on one core, "
                   "two operations per hairpin packet: decrypt+verify, then encrypt+sign):", "",
@@ -826,6 +840,15 @@ def cmd_report(a):
         with open(a.esp_limit) as f:
             add_esp_limits(rows, [json.loads(line) for line in f if line.strip()])
     allrows = rows + [dict(c, baseline="ipsec-mb") for c in crypto]
+    if a.rte_ipsec and os.path.exists(a.rte_ipsec):
+        with open(a.rte_ipsec) as f:
+            paths = [json.loads(line) for line in f if line.strip()]
+        for r in paths:
+            r.update(date=meta["date"], baseline="rte_ipsec", workers=1)
+            print(f"esp path {r['algorithm']:<22} {r['size_label']:>5} {r['dir']:>3}: hub {r['hub_cycles_per_pkt']:6.0f} "
+                  f"(of which layout + IPsec-MB {r['hub_crypto_cycles_per_pkt']:6.0f})  rte_ipsec "
+                  f"{r['rte_ipsec_cycles_per_pkt']:6.0f} cycles/pkt")
+        allrows += paths
     if a.json:
         with open(a.json, "w") as f:
             json.dump(allrows, f, indent=1)
@@ -921,6 +944,7 @@ def main():
     p.add_argument("--meta", required=True)
     p.add_argument("--crypto", help="JSON lines from tests/tools/bench_crypto")
     p.add_argument("--esp-limit", help="JSON lines from bench_crypto per ESP scenario")
+    p.add_argument("--rte-ipsec", help="JSON lines from tests/tools/bench_rte_ipsec")
     p.add_argument("--json")
     p.add_argument("--doc")
     p.set_defaults(func=cmd_report)
