@@ -336,8 +336,8 @@ def cmd_config(a):
 
 def secgw_config_text(kind, spokes, esp, sa_type):
     """DPDK ipsec-secgw's configuration (its own syntax: sp, sa, rt lines) for the same traffic
-    and the same keys as the hub's. Port 0 is the protected (underlay) side, port 1 the
-    unprotected (LAN) side.
+    and the same keys as the hub's. In ipsec-secgw's terms port 0 (the underlay, where ESP
+    travels) is the "unprotected" port (-u 0x1) and port 1 (the LAN) the protected one.
       lan-to-gre (encrypt-only): the LAN packets to spoke i's /24 are protected by spoke i's
         outbound SA in tunnel mode (outer 10.0.0.1 -> spoke NBMA, like the hub's outer header;
         the hub adds GRE inside it, ipsec-secgw does not) and routed out of port 0.
@@ -694,14 +694,15 @@ def table(rows, metas):
         lines += ["", "The hub's ESP stage against rte_ipsec with a crypto PMD in CPU-crypto mode "
                   "(`tests/tools/bench_rte_ipsec`, one core, the same packets, TSC cycles per packet; "
                   "below 1.00 rte_ipsec is cheaper):", "",
-                  "| algorithm (PMD) | inner size | direction | hub stage | of which layout + IPsec-MB | "
-                  "rte_ipsec + CPU crypto | **rte_ipsec / hub** | run |",
-                  "|---|---:|---|---:|---:|---:|---:|---|"]
+                  "| algorithm (PMD) | inner size | direction | hub stage | of which layout + IPsec-MB jobs | "
+                  "layout + IPsec-MB one-call GCM | rte_ipsec + CPU crypto | **rte_ipsec / hub** | run |",
+                  "|---|---:|---|---:|---:|---:|---:|---:|---|"]
         for r in paths:
             size = f"{r['pkt_size']} B" if r.get("size_label") != "imix" else f"IMIX ({r['pkt_size']} B avg)"
             lines.append(f"| {r['algorithm']} ({r['pmd'].rstrip('0')}) | {size} | "
                          f"{'encrypt' if r['dir'] == 'out' else 'decrypt'} | {r['hub_cycles_per_pkt']:.0f} | "
-                         f"{r['hub_crypto_cycles_per_pkt']:.0f} | {r['rte_ipsec_cycles_per_pkt']:.0f} | "
+                         f"{r['hub_crypto_cycles_per_pkt']:.0f} | {fmt(r.get('gcm_direct_cycles_per_pkt'), '.0f')} | "
+                         f"{r['rte_ipsec_cycles_per_pkt']:.0f} | "
                          f"**{r['rte_ipsec_over_hub']:.2f}** | {r['run']} |")
     if cry:
         lines += ["", "Crypto limit (`tests/tools/bench_crypto`, Intel IPsec-MB alone on one core, "
@@ -846,7 +847,8 @@ def cmd_report(a):
         for r in paths:
             r.update(date=meta["date"], baseline="rte_ipsec", workers=1)
             print(f"esp path {r['algorithm']:<22} {r['size_label']:>5} {r['dir']:>3}: hub {r['hub_cycles_per_pkt']:6.0f} "
-                  f"(of which layout + IPsec-MB {r['hub_crypto_cycles_per_pkt']:6.0f})  rte_ipsec "
+                  f"(of which layout + IPsec-MB {r['hub_crypto_cycles_per_pkt']:6.0f}; one-call GCM "
+                  f"{fmt(r.get('gcm_direct_cycles_per_pkt'), '.0f'):>5})  rte_ipsec "
                   f"{r['rte_ipsec_cycles_per_pkt']:6.0f} cycles/pkt")
         allrows += paths
     if a.json:
