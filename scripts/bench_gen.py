@@ -634,7 +634,7 @@ def fmt(x, spec=".2f"):
 def table(rows, metas):
     fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and not r["name"].startswith("esp-")]
     cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
-    esp = [r for r in rows if r["name"].startswith("esp-")]
+    esp = [r for r in rows if r["name"].startswith("esp-") and r.get("baseline") in ("testpmd-io", "ipsec-secgw")]
     lines = ["| scenario | workers | inner size | hub Mpps | Mpps / worker | inner Gbps | hub cycles/pkt | "
              "drops | testpmd-io Mpps | testpmd cycles/pkt | **ratio** | per-run ratio | "
              "hub Mpps per run | testpmd Mpps per run | CPU share hub / testpmd | run |",

@@ -2,7 +2,8 @@
 # ./scripts/bench runs end to end: two quick scenarios (the GRE hairpin on one port, LAN to
 # spoke across two ports), the hub and the dpdk-testpmd baseline, the crypto-limit tool,
 # the AES-GCM-128 ESP hairpin (the hub decrypts every generated packet: no integrity
-# failure, nothing dropped), JSON written. Performance is not checked here
+# failure, nothing dropped), the hub's ESP stage against rte_ipsec (the two agree on every
+# packet), JSON written. Performance is not checked here
 # (docs/benchmarks.md holds the numbers); only that both sides forwarded and the report is
 # complete. Also: the shipped configs/bench-*.conf are what the generator writes.
 set -u
@@ -29,10 +30,10 @@ done
 
 mkdir -p "$DIR/tmp"
 TMPDIR=$DIR/tmp BENCH_ID=t$T_ID timeout -s KILL 300 ./scripts/bench --quick --hub "$HUB" \
-	--json "$DIR/out.json" gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 \
+	--json "$DIR/out.json" gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 esp-vs-rte-ipsec \
 	> "$DIR/bench.log" 2>&1
 rc=$?
-t_check "scripts/bench --quick gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 exits 0 (rc=$rc)" \
+t_check "scripts/bench --quick gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 esp-vs-rte-ipsec exits 0 (rc=$rc)" \
 	[ "$rc" -eq 0 ]
 [ "$rc" -eq 0 ] || tail -n 40 "$DIR/bench.log"
 
@@ -57,6 +58,9 @@ ok = {
            and esp[0]["crypto_limit_mpps"] > 0
            and abs(esp[0]["fraction_of_limit"] - esp[0]["mpps_per_worker"] / esp[0]["crypto_limit_mpps"]) < 0.01,
     "esp-clean": len(esp) == 1 and esp[0]["drops"] == 0 and not esp[0]["drop_reasons"],
+    "rte-ipsec": len([r for r in rows if r.get("baseline") == "rte_ipsec"]) == 12
+                 and all(r["hub_cycles_per_pkt"] > 0 and r["rte_ipsec_cycles_per_pkt"] > 0
+                         for r in rows if r.get("baseline") == "rte_ipsec"),
 }[sys.argv[2]]
 sys.exit(0 if ok else 1)
 PY
@@ -74,6 +78,8 @@ t_check "ESP hairpin (AES-GCM-128) ran: hub and testpmd forwarded, crypto_limit_
 t_check "ESP hairpin: the hub decrypted every packet (no drop of any reason in the window)" check_json esp-clean
 t_check "ESP hairpin: no integrity, padding, SPI, peer or length failure over the whole run" \
 	bash -c "! grep -Eq 'esp-(integrity-failure|bad-padding|unknown-spi|peer-mismatch|truncated) [1-9]' '$DIR/bench.log'"
+t_check "esp-vs-rte-ipsec: 2 algorithms × 3 sizes × 2 directions measured on both paths" \
+	check_json rte-ipsec
 t_check "a progress line per second" grep -q "gre-hairpin-64 .* hub .* Mpps" "$DIR/bench.log"
 t_check "no DPDK runtime directory left behind" \
 	bash -c "! ls -d /var/run/dpdk/dmvpn-bencht$T_ID-* 2>/dev/null | grep -q ."
