@@ -29,7 +29,7 @@ for alg in gcm128 gcm256 cbc128-sha1; do
 done
 
 mkdir -p "$DIR/tmp"
-TMPDIR=$DIR/tmp BENCH_ID=t$T_ID timeout -s KILL 300 ./scripts/bench --quick --hub "$HUB" \
+TMPDIR=$DIR/tmp BENCH_ID=t$T_ID timeout -s KILL 270 ./scripts/bench --quick --hub "$HUB" \
 	--json "$DIR/out.json" gre-hairpin-64 lan-to-gre-64 crypto-limit esp-gcm128-hairpin-64 esp-vs-rte-ipsec \
 	> "$DIR/bench.log" 2>&1
 rc=$?
