@@ -49,6 +49,81 @@ IMIX = [64] * 7 + [576] * 4 + [1400]
 KINDS = ("gre-hairpin", "gre-to-lan", "lan-to-gre")
 MAX_SPOKES = 4000
 
+# ESP (RFC 4303 transport mode around GRE) for the esp-* scenarios. The SAs come from one
+# profile, so the hub and this generator derive the same per-spoke keys (docs/esp.md:
+# SHA-256("<secret>|<label>|<peer>|<spi>")). The inbound window is 0 (no anti-replay check,
+# RFC 4303 3.4.3 lets a receiver turn it off): a replayed file repeats its sequence numbers.
+ESP_SECRET = "bench-only-secret"
+# name: (hub cipher, hub integrity, key bytes, IV bytes, ICV bytes, alignment of payload+2)
+ESP_ALGS = {
+    "gcm128": ("aes-gcm-128", "none", 16, 8, 16, 4),
+    "gcm256": ("aes-gcm-256", "none", 32, 8, 16, 4),
+    "cbc128-sha1": ("aes-cbc-128", "hmac-sha1-96", 16, 16, 12, 16),
+}
+
+
+def spi_in(i):
+    return 0x10000 + i  # what spoke i sends with (the hub's inbound SA)
+
+
+def spi_out(i):
+    return 0x20000 + i  # what the hub sends to spoke i with
+
+
+def esp_key(label, peer, spi, n):
+    import hashlib
+    return hashlib.sha256(f"{ESP_SECRET}|{label}|{peer}|{spi}".encode()).digest()[:n]
+
+
+def esp_wrap(alg, peer, spi, seq, payload, next_header=47):
+    """ESP header | IV | encrypted (payload, padding 1, 2, 3..., pad length, next header) | ICV
+    (RFC 4303 2, 2.4; AES-GCM per RFC 4106 3 and 5, AES-CBC per RFC 3602 with HMAC-SHA1-96
+    per RFC 2404 over header, IV and ciphertext). Keys are those the hub derives."""
+    import hmac
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    _, _, klen, ivlen, _, align = ESP_ALGS[alg]
+    padlen = (-(len(payload) + 2)) % align
+    plain = payload + bytes(range(1, padlen + 1)) + bytes([padlen, next_header])
+    hdr = struct.pack("!II", spi, seq)
+    key = esp_key("enc", peer, spi, klen)
+    if alg.startswith("gcm"):
+        iv = struct.pack("!Q", (spi << 32) | seq)  # unique per (SA, sequence) in a file
+        salt = esp_key("salt", peer, spi, 4)
+        return hdr + iv + AESGCM(key).encrypt(salt + iv, plain, hdr)
+    iv = esp_key("iv", peer, spi ^ seq, ivlen)
+    enc = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+    ct = enc.update(plain) + enc.finalize()
+    icv = hmac.new(esp_key("auth", peer, spi, 20), hdr + iv + ct, "sha1").digest()[:12]
+    return hdr + iv + ct + icv
+
+
+def esp_unwrap(alg, peer, spi, esp):
+    """The inverse of esp_wrap (to check a generated file): (sequence, payload)."""
+    import hmac
+
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    _, _, klen, ivlen, icvlen, _ = ESP_ALGS[alg]
+    got_spi, seq = struct.unpack("!II", esp[:8])
+    assert got_spi == spi
+    iv, body = esp[8:8 + ivlen], esp[8 + ivlen:]
+    key = esp_key("enc", peer, spi, klen)
+    if alg.startswith("gcm"):
+        plain = AESGCM(key).decrypt(esp_key("salt", peer, spi, 4) + iv, body, esp[:8])
+    else:
+        ct, icv = body[:-icvlen], body[-icvlen:]
+        want = hmac.new(esp_key("auth", peer, spi, 20), esp[:8 + ivlen] + ct, "sha1").digest()
+        assert hmac.compare_digest(want[:icvlen], icv)
+        dec = Cipher(algorithms.AES(key), modes.CBC(iv)).decryptor()
+        plain = dec.update(ct) + dec.finalize()
+    padlen = plain[-2]
+    assert plain[-1] == 47 and plain[-2 - padlen:-2] == bytes(range(1, padlen + 1))
+    return seq, plain[:-2 - padlen]
+
 
 def ip4(n):
     return socket.inet_ntoa(struct.pack("!I", n))
@@ -90,8 +165,9 @@ def mean_size(label):
 # ---------------------------------------------------------------------------- pcap
 
 
-def distinct_packets(kind, size, spokes, flows):
-    """One packet per (source, flow)."""
+def distinct_packets(kind, size, spokes, flows, esp=None):
+    """One packet per (source, flow); with esp=ALG the GRE of a spoke travels in ESP with
+    the spoke's inbound SA (a sequence number per packet of the spoke)."""
     from scapy.all import GRE, IP, UDP, Ether, Raw, raw
 
     pkts = []
@@ -115,6 +191,14 @@ def distinct_packets(kind, size, spokes, flows):
                 hdr = 14 + 20 + 8
             b = raw(frame)
             assert len(b) == hdr + size, len(b)
+            if esp and kind != "lan-to-gre":
+                # outer IPv4 now carries ESP (50) around the GRE packet
+                outer = IP(b[14:34])
+                payload = esp_wrap(esp, spoke_nbma(i), spi_in(i), f + 1, b[34:])
+                outer.proto, outer.len, outer.chksum = 50, 20 + len(payload), None
+                b = b[:14] + raw(outer) + payload
+                seq, clear = esp_unwrap(esp, spoke_nbma(i), spi_in(i), b[34:])
+                assert seq == f + 1 and clear == raw(frame)[34:]
             pkts.append(b)
     return pkts
 
@@ -141,7 +225,7 @@ def cmd_pcap(a):
         sys.exit(f"--spokes 2..{MAX_SPOKES}, --flows >= 1")
     # Scapy builds each distinct packet once per size; plain struct writes the file. IMIX
     # takes a multiple of 12 frames so the 7:4:1 mix is exact.
-    distinct = {s: distinct_packets(a.kind, s, a.spokes, a.flows) for s in sorted(set(sizes))}
+    distinct = {s: distinct_packets(a.kind, s, a.spokes, a.flows, a.esp) for s in sorted(set(sizes))}
     d = a.spokes * a.flows
     n = 12 * 683 if len(sizes) > 1 else 8191
     frames = [distinct[sizes[k % len(sizes)]][k % d] for k in range(n)]
@@ -163,9 +247,10 @@ def pcap_device(idx, pcap, queues, infinite):
     return f"net_pcap{idx},{rx}" + (",infinite_rx=1" if infinite else "")
 
 
-def config_text(kind, spokes, workers, main, aux):
+def config_text(kind, spokes, workers, main, aux, esp=None):
     """The hub configuration of a scenario. net_pcap makes one tx_drop queue per rx_pcap and
-    the hub wants one tx queue per worker plus control's: hence workers + 1 copies."""
+    the hub wants one tx queue per worker plus control's: hence workers + 1 copies. With
+    esp=ALG every spoke has an SA pair from one profile and the tunnel requires ESP."""
     q = workers + 1
     two = kind != "gre-hairpin"
     if two:
@@ -176,8 +261,13 @@ def config_text(kind, spokes, workers, main, aux):
     what = {"gre-hairpin": "the GRE-only hairpin (spoke -> hub -> spoke)",
             "gre-to-lan": "spoke -> LAN (lan-to-gre swaps which port replays)",
             "lan-to-gre": "LAN -> spoke (gre-to-lan swaps which port replays)"}[kind]
+    if esp:
+        what = {"gre-hairpin": f"the ESP ({ESP_ALGS[esp][0]}) hairpin (spoke -> hub -> spoke)",
+                "gre-to-lan": f"ESP ({ESP_ALGS[esp][0]}) decrypt-only, spoke -> LAN",
+                "lan-to-gre": f"ESP ({ESP_ALGS[esp][0]}) encrypt-only, LAN -> spoke"}[kind]
     out = [f"# dmvpn-hub benchmark: {what}. Written by",
-           f"#   scripts/bench_gen.py config {kind} --spokes {spokes} --workers {workers}",
+           f"#   scripts/bench_gen.py config {kind} --spokes {spokes} --workers {workers}" +
+           (f" --esp {esp}" if esp else ""),
            "# with /tmp/dmvpn-bench-*.pcap standing for the files ./scripts/bench generates;",
            "# tests/func/bench_smoke.sh checks that this file is still that output.",
            "# net_pcap replays the input forever (infinite_rx) and drops what the hub sends",
@@ -186,15 +276,23 @@ def config_text(kind, spokes, workers, main, aux):
            "# hub polls rx queues 0 .. workers - 1.",
            f"# {spokes} spokes are mapped statically (NBMA in 198.18.0.0/15, the benchmarking",
            "# range), each with a /24 behind it, so the hub forwards without any NHRP exchange.",
-           "# Redirects are off: the benchmark measures plain forwarding, not Phase 3 signalling.",
-           "", "ports = (", "\t{", '\t\tname = "bench0";', f'\t\tdevice = "{under}";',
+           "# Redirects are off: the benchmark measures plain forwarding, not Phase 3 signalling."]
+    if esp:
+        out += ["# Every spoke has an SA pair derived from the profile (the generator derives the",
+                "# same keys); the tunnel requires ESP, so clear GRE would be dropped, not counted.",
+                "# The inbound replay window is 0 (no anti-replay check, RFC 4303 3.4.3): the",
+                "# replayed file repeats its sequence numbers."]
+    out += ["", "ports = (", "\t{", '\t\tname = "bench0";', f'\t\tdevice = "{under}";',
            '\t\trole = "underlay";', f'\t\taddress = "{HUB_NBMA}/24";', f'\t\tgateway = "{GATEWAY}";',
            "\t\trx_ring = 1024;", "\t\ttx_ring = 1024;", "\t}" + ("," if two else "")]
     if two:
         out += ["\t{", '\t\tname = "lan0";', f'\t\tdevice = "{lan}";', '\t\trole = "lan";',
                 f'\t\taddress = "{LAN_ADDR}/24";', "\t\trx_ring = 1024;", "\t\ttx_ring = 1024;", "\t}"]
     out += [");", "", "tunnels = (", "\t{", '\t\tname = "Tunnel0";', '\t\taddress = "192.168.0.1/16";',
-            '\t\tsource = "bench0";', f"\t\tkey = {KEY};", "\t\tmtu = 1400;", "\t\tnhrp = {",
+            '\t\tsource = "bench0";', f"\t\tkey = {KEY};", "\t\tmtu = 1400;"]
+    if esp:
+        out += ['\t\tprotection = "required";']
+    out += ["\t\tnhrp = {",
             "\t\t\tredirect = false;", "\t\t\tmaps = ("]
     out += [f'\t\t\t\t{{ tunnel = "{spoke_tunnel(i)}"; nbma = "{spoke_nbma(i)}"; }}' +
             ("," if i < spokes - 1 else "") for i in range(spokes)]
@@ -204,7 +302,17 @@ def config_text(kind, spokes, workers, main, aux):
     if two:
         routes.append(f'\t{{ prefix = "10.2.0.0/16"; via = "{LAN_ROUTER}"; }}')
     out += [r + ("," if k < len(routes) - 1 else "") for k, r in enumerate(routes)]
-    out += [");", "",
+    out += [");", ""]
+    if esp:
+        cipher, integ = ESP_ALGS[esp][:2]
+        out += ["crypto = {", f"\tmax_sas = {max(4096, 2 * spokes)};",
+                f'\tprofiles = ( {{ name = "bench"; cipher = "{cipher}"; integrity = "{integ}";',
+                f'\t\tsecret = "{ESP_SECRET}"; replay_window = 0; esn = false; }} );',
+                "\tsas = ("]
+        out += [f'\t\t{{ peer = "{spoke_nbma(i)}"; spi_in = {spi_in(i)}; spi_out = {spi_out(i)}; '
+                f'profile = "bench"; }}' + ("," if i < spokes - 1 else "") for i in range(spokes)]
+        out += ["\t);", "};", ""]
+    out += [
             "mempool = {",
             "\t# infinite_rx keeps each replayed copy of the file in mbufs of this pool",
             f"\tmbufs = {max(65535, (8200 * 2 * q + 32767) // 32768 * 32768 - 1)};",
@@ -221,7 +329,55 @@ def cmd_config(a):
     kind = a.kind
     main = a.main or ("/tmp/dmvpn-bench-lan.pcap" if kind == "lan-to-gre" else "/tmp/dmvpn-bench-gre.pcap")
     aux = a.aux or "/tmp/dmvpn-bench-arp.pcap"
-    sys.stdout.write(config_text(kind, a.spokes, a.workers, main, aux))
+    sys.stdout.write(config_text(kind, a.spokes, a.workers, main, aux, a.esp))
+
+# ---------------------------------------------------------------------------- ipsec-secgw
+
+
+def secgw_config_text(kind, spokes, esp, sa_type):
+    """DPDK ipsec-secgw's configuration (its own syntax: sp, sa, rt lines) for the same traffic
+    and the same keys as the hub's. In ipsec-secgw's terms port 0 (the underlay, where ESP
+    travels) is the "unprotected" port (-u 0x1) and port 1 (the LAN) the protected one.
+      lan-to-gre (encrypt-only): the LAN packets to spoke i's /24 are protected by spoke i's
+        outbound SA in tunnel mode (outer 10.0.0.1 -> spoke NBMA, like the hub's outer header;
+        the hub adds GRE inside it, ipsec-secgw does not) and routed out of port 0.
+      gre-to-lan (decrypt-only): the spokes' ESP (transport mode around GRE, the very file
+        the hub reads) is decrypted with spoke i's inbound SA, checked against the inbound
+        policy (source = spoke i) and the GRE packet routed out of port 1.
+    sa_type is ipsec-secgw's SA "type": cpu-crypto or no-offload (lookaside-none)."""
+    cipher, _, klen = ESP_ALGS[esp][:3]
+    algo = {"aes-gcm-128": "aes-128-gcm", "aes-gcm-256": "aes-256-gcm"}.get(cipher)
+    if algo is None:
+        sys.exit(f"secgw-config: only AES-GCM is wired up, not {cipher}")
+
+    def key(peer, spi):
+        return ":".join(f"{b:02x}" for b in esp_key("enc", peer, spi, klen) + esp_key("salt", peer, spi, 4))
+
+    out = [f"# ipsec-secgw for dmvpn-hub's bench: {kind} with {cipher}, {spokes} spokes. Written by",
+           f"#   scripts/bench_gen.py secgw-config {kind} --spokes {spokes} --esp {esp} --type {sa_type}"]
+    for i in range(spokes):
+        peer = spoke_nbma(i)
+        if kind == "lan-to-gre":
+            out += [f"sp ipv4 out esp protect {spi_out(i)} pri 1 dst {spoke_lan_net(i)}/24 "
+                    "sport 0:65535 dport 0:65535",
+                    f"sa out {spi_out(i)} aead_algo {algo} aead_key {key(peer, spi_out(i))} "
+                    f"mode ipv4-tunnel src {HUB_NBMA} dst {peer} type {sa_type}"]
+        else:
+            out += [f"sp ipv4 in esp protect {spi_in(i)} pri 1 src {peer}/32 dst {HUB_NBMA}/32 "
+                    "sport 0:65535 dport 0:65535",
+                    f"sa in {spi_in(i)} aead_algo {algo} aead_key {key(peer, spi_in(i))} "
+                    f"mode transport type {sa_type}"]
+    if kind == "lan-to-gre":
+        out.append("rt ipv4 dst 198.18.0.0/15 port 0")
+    else:
+        out.append(f"rt ipv4 dst {HUB_NBMA}/32 port 1")
+    return "\n".join(out) + "\n"
+
+
+def cmd_secgw_config(a):
+    if a.kind == "gre-hairpin":
+        sys.exit("secgw-config: ipsec-secgw runs encrypt-only (lan-to-gre) or decrypt-only (gre-to-lan)")
+    sys.stdout.write(secgw_config_text(a.kind, a.spokes, a.esp, a.type))
 
 # ---------------------------------------------------------------------------- measure
 
@@ -280,7 +436,9 @@ def sample(a, tids):
             hub = telemetry(a.prefix, "/dmvpn/stats")
         except (OSError, ValueError, KeyError):
             hub = None
-    tx = sum(out["q_opackets"][:a.workers])
+    # The forwarding lcores' tx queues: the hub's are 0 .. W-1 (control has its own);
+    # ipsec-secgw gives every lcore one, so with --all-txq every queue counts.
+    tx = sum(out["q_opackets"] if a.all_txq else out["q_opackets"][:a.workers])
     return (t0 + t1) / 2, tx, inp["ipackets"], cpu_ns(a.pid, tids), hub
 
 
@@ -416,8 +574,50 @@ def aggregate(runs, meta):
                        speedup_vs_compare=round(pps / c, 3),
                        compare_mpps_runs=[round(r["pps"] / 1e6, 3) for r in cmp_],
                        speedup_runs=[round(h["pps"] / x["pps"], 3) for h, x in zip(hub, cmp_)])
+        esp_baseline(row, rs, hub, meta, workers)
         out.append(row)
     return out
+
+
+SECGW_MODES = {"secgw-cpu": "cpu-crypto", "secgw-lookaside": "lookaside-none"}
+
+
+def esp_baseline(row, rs, hub, meta, workers):
+    """Encrypt-only / decrypt-only: DPDK's ipsec-secgw in its best mode of this run (the
+    higher median of its SA types) is the baseline; testpmd io stays as testpmd_mpps."""
+    modes = {}
+    for tool, mode in SECGW_MODES.items():
+        runs = sorted((r for r in rs if r["tool"] == tool), key=lambda r: r["rep"])
+        if runs:
+            modes[mode] = runs
+    if not modes:
+        return
+    best = max(modes, key=lambda m: med(modes[m], "pps"))
+    sec = modes[best]
+    spps = med(sec, "pps")
+    row.update(testpmd_mpps=row["baseline_mpps"], testpmd_ratio=row["ratio"],
+               testpmd_cycles_per_pkt=row["baseline_cycles_per_pkt"],
+               baseline="ipsec-secgw", baseline_mode=best,
+               baseline_mpps=round(spps / 1e6, 3), ratio=round(row["mpps"] * 1e6 / spps, 3),
+               baseline_cycles_per_pkt=round(meta["tsc_hz"] / ((med(sec, "pps_on_cpu") or spps) / workers), 1),
+               baseline_mpps_runs=[round(r["pps"] / 1e6, 3) for r in sec],
+               ratio_runs=[round(h["pps"] / b["pps"], 3) for h, b in zip(hub, sec)],
+               baseline_cpu_share=med(sec, "worker_cpu_share"),
+               secgw_mpps={m: round(med(v, "pps") / 1e6, 3) for m, v in modes.items()},
+               secgw_mpps_runs={m: [round(r["pps"] / 1e6, 3) for r in v] for m, v in modes.items()})
+
+
+def add_esp_limits(rows, limits):
+    """The crypto limit of each ESP scenario (bench_crypto for its algorithm, size and
+    operations) and the fraction of it the hub reached per worker."""
+    by = {c["scenario"]: c for c in limits}
+    for r in rows:
+        c = by.get(r["name"])
+        if c is None:
+            continue
+        r.update(algorithm=c["algorithm"], crypto_ops_per_pkt=c["ops_per_pkt"],
+                 crypto_cycles_per_pkt=c["cycles_per_pkt"], crypto_limit_mpps=c["crypto_limit_mpps"],
+                 fraction_of_limit=round(r["mpps_per_worker"] / c["crypto_limit_mpps"], 3))
 
 
 def add_crypto(rows, crypto):
@@ -432,8 +632,9 @@ def fmt(x, spec=".2f"):
 
 
 def table(rows, metas):
-    fwd = [r for r in rows if r.get("baseline") == "testpmd-io"]
+    fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and not r["name"].startswith("esp-")]
     cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
+    esp = [r for r in rows if r["name"].startswith("esp-") and r.get("baseline") in ("testpmd-io", "ipsec-secgw")]
     lines = ["| scenario | workers | inner size | hub Mpps | Mpps / worker | inner Gbps | hub cycles/pkt | "
              "drops | testpmd-io Mpps | testpmd cycles/pkt | **ratio** | per-run ratio | "
              "hub Mpps per run | testpmd Mpps per run | CPU share hub / testpmd | run |",
@@ -464,6 +665,45 @@ def table(rows, metas):
             lines.append(f"| `{r['name']}` | {r['workers']} | {r['mpps']:.2f} | {r['compare_mpps']:.2f} "
                          f"({r['compare']}) | **{r['speedup_vs_compare']:.2f}** | "
                          f"{lst(r['speedup_runs'])} | {r['run']} |")
+    if esp:
+        lines += ["", "ESP scenarios: the hub against the crypto limit of the same algorithm, size and "
+                  "operations (IPsec-MB alone, `bench_crypto`, measured in the same run), testpmd io "
+                  "on the same file, and for encrypt-only / decrypt-only DPDK's ipsec-secgw (best of its "
+                  "cpu-crypto and lookaside-none SAs, same devices, lcores, keys and traffic):", "",
+                  "| scenario | workers | inner size | hub Mpps | Mpps / worker | inner Gbps | hub cycles/pkt | "
+                  "drops | crypto limit Mpps | **fraction of limit** | testpmd-io Mpps | "
+                  "ipsec-secgw Mpps (cpu-crypto / lookaside-none) | **hub / ipsec-secgw** | "
+                  "per-run ratio | hub Mpps per run | run |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|"]
+        for r in esp:
+            size = f"{r['pkt_size']} B" if r.get("size_label", str(r["pkt_size"])) != "imix" else \
+                f"IMIX ({r['pkt_size']} B avg)"
+            sec = r.get("secgw_mpps")
+            secs = (f"{fmt(sec.get('cpu-crypto'))} / {fmt(sec.get('lookaside-none'))}" if sec else "–")
+            sec_ratio = f"**{r['ratio']:.2f}**" if r.get("baseline") == "ipsec-secgw" else "–"
+            io = r.get("testpmd_mpps", r["baseline_mpps"] if r.get("baseline") == "testpmd-io" else None)
+            lines.append(f"| `{r['name']}` | {r['workers']} | {size} | {r['mpps']:.2f} | "
+                         f"{r.get('mpps_per_worker', r['mpps']):.2f} | {r['gbps']:.2f} | "
+                         f"{r['cycles_per_pkt']:.0f} | {fmt(r.get('drops'), '.0f')} | "
+                         f"{fmt(r.get('crypto_limit_mpps'))} | **{fmt(r.get('fraction_of_limit'))}** | "
+                         f"{fmt(io)} | {secs} | {sec_ratio} | "
+                         f"{lst(r['ratio_runs']) if r.get('baseline') == 'ipsec-secgw' else '–'} | "
+                         f"{lst(r['mpps_runs'])} | {r['run']} |")
+    paths = [r for r in rows if r.get("baseline") == "rte_ipsec"]
+    if paths:
+        lines += ["", "The hub's ESP stage against rte_ipsec with a crypto PMD in CPU-crypto mode "
+                  "(`tests/tools/bench_rte_ipsec`, one core, the same packets, TSC cycles per packet; "
+                  "below 1.00 rte_ipsec is cheaper):", "",
+                  "| algorithm (PMD) | inner size | direction | hub stage | of which layout + IPsec-MB jobs | "
+                  "layout + IPsec-MB one-call GCM | rte_ipsec + CPU crypto | **rte_ipsec / hub** | run |",
+                  "|---|---:|---|---:|---:|---:|---:|---:|---|"]
+        for r in paths:
+            size = f"{r['pkt_size']} B" if r.get("size_label") != "imix" else f"IMIX ({r['pkt_size']} B avg)"
+            lines.append(f"| {r['algorithm']} ({r['pmd'].rstrip('0')}) | {size} | "
+                         f"{'encrypt' if r['dir'] == 'out' else 'decrypt'} | {r['hub_cycles_per_pkt']:.0f} | "
+                         f"{r['hub_crypto_cycles_per_pkt']:.0f} | {fmt(r.get('gcm_direct_cycles_per_pkt'), '.0f')} | "
+                         f"{r['rte_ipsec_cycles_per_pkt']:.0f} | "
+                         f"**{r['rte_ipsec_over_hub']:.2f}** | {r['run']} |")
     if cry:
         lines += ["", "Crypto limit (`tests/tools/bench_crypto`, Intel IPsec-MB alone on one core, "
                   "two operations per hairpin packet: decrypt+verify, then encrypt+sign):", "",
@@ -495,7 +735,8 @@ def plots(rows, outdir):
     md = []
     tmp = tempfile.mkdtemp(prefix="dmvpn-bench-plot.")
     try:
-        fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and r["workers"] == 1]
+        fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and r["workers"] == 1
+               and not r["name"].startswith("esp-")]
         if fwd:
             dat = os.path.join(tmp, "fwd.dat")
             with open(dat, "w") as f:
@@ -596,16 +837,32 @@ def cmd_report(a):
             crypto = [json.loads(line) for line in f if line.strip()]
     for c in crypto:
         c.setdefault("date", meta["date"])
+    if a.esp_limit and os.path.exists(a.esp_limit):
+        with open(a.esp_limit) as f:
+            add_esp_limits(rows, [json.loads(line) for line in f if line.strip()])
     allrows = rows + [dict(c, baseline="ipsec-mb") for c in crypto]
+    if a.rte_ipsec and os.path.exists(a.rte_ipsec):
+        with open(a.rte_ipsec) as f:
+            paths = [json.loads(line) for line in f if line.strip()]
+        for r in paths:
+            r.update(date=meta["date"], baseline="rte_ipsec", workers=1)
+            print(f"esp path {r['algorithm']:<22} {r['size_label']:>5} {r['dir']:>3}: hub {r['hub_cycles_per_pkt']:6.0f} "
+                  f"(of which layout + IPsec-MB {r['hub_crypto_cycles_per_pkt']:6.0f}; one-call GCM "
+                  f"{fmt(r.get('gcm_direct_cycles_per_pkt'), '.0f'):>5})  rte_ipsec "
+                  f"{r['rte_ipsec_cycles_per_pkt']:6.0f} cycles/pkt")
+        allrows += paths
     if a.json:
         with open(a.json, "w") as f:
             json.dump(allrows, f, indent=1)
             f.write("\n")
     for r in rows:
         print(f"{r['name']:<18} w{r['workers']} hub {r['mpps']:7.3f} Mpps {r['cycles_per_pkt']:5.0f} cyc/pkt   "
-              f"testpmd-io {r['baseline_mpps']:7.3f} Mpps {r['baseline_cycles_per_pkt']:5.0f} cyc/pkt   "
+              f"{r['baseline']} {r['baseline_mpps']:7.3f} Mpps {r['baseline_cycles_per_pkt']:5.0f} cyc/pkt   "
               f"ratio {r['ratio']:.2f}   drops {r['drops']}" +
-              (f"   vs compared hub x{r['speedup_vs_compare']:.2f}" if "speedup_vs_compare" in r else ""))
+              (f"   vs compared hub x{r['speedup_vs_compare']:.2f}" if "speedup_vs_compare" in r else "") +
+              (f"   testpmd-io {r['testpmd_mpps']:.3f} Mpps" if "testpmd_mpps" in r else "") +
+              (f"   crypto limit {r['crypto_limit_mpps']:.2f} Mpps, fraction {r['fraction_of_limit']:.2f}"
+               if "crypto_limit_mpps" in r else ""))
     for c in crypto:
         print(f"crypto {c['algorithm']:<16} {c['size_label']:>5}: {c['cycles_per_pkt']:7.0f} cyc/2 ops  "
               f"limit {c['crypto_limit_mpps']:.2f} Mpps")
@@ -654,6 +911,7 @@ def main():
     p.add_argument("--size", required=True, help="inner IPv4 total length, or imix")
     p.add_argument("--spokes", type=int, default=16)
     p.add_argument("--flows", type=int, default=16, help="flows per spoke")
+    p.add_argument("--esp", choices=sorted(ESP_ALGS), help="spokes send their GRE in ESP")
     p.set_defaults(func=cmd_pcap)
     p = sub.add_parser("config")
     p.add_argument("kind", choices=KINDS)
@@ -661,7 +919,14 @@ def main():
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--main")
     p.add_argument("--aux")
+    p.add_argument("--esp", choices=sorted(ESP_ALGS), help="SAs per spoke, ESP required")
     p.set_defaults(func=cmd_config)
+    p = sub.add_parser("secgw-config")
+    p.add_argument("kind", choices=("lan-to-gre", "gre-to-lan"))
+    p.add_argument("--spokes", type=int, default=16)
+    p.add_argument("--esp", choices=sorted(ESP_ALGS), required=True)
+    p.add_argument("--type", choices=("cpu-crypto", "no-offload"), default="cpu-crypto")
+    p.set_defaults(func=cmd_secgw_config)
     p = sub.add_parser("measure")
     p.add_argument("--prefix", required=True)
     p.add_argument("--pid", type=int, required=True)
@@ -669,6 +934,7 @@ def main():
     p.add_argument("--out-port", type=int, default=0)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--hub", action="store_true", help="also read the hub's /dmvpn/stats")
+    p.add_argument("--all-txq", action="store_true", help="count every tx queue of the out port")
     p.add_argument("--warmup", type=float, required=True)
     p.add_argument("--duration", type=float, required=True)
     p.add_argument("--start-timeout", type=float, default=60)
@@ -679,6 +945,8 @@ def main():
     p.add_argument("--results", required=True)
     p.add_argument("--meta", required=True)
     p.add_argument("--crypto", help="JSON lines from tests/tools/bench_crypto")
+    p.add_argument("--esp-limit", help="JSON lines from bench_crypto per ESP scenario")
+    p.add_argument("--rte-ipsec", help="JSON lines from tests/tools/bench_rte_ipsec")
     p.add_argument("--json")
     p.add_argument("--doc")
     p.set_defaults(func=cmd_report)
