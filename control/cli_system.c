@@ -9,6 +9,7 @@
  * and every counter view shows the difference from it, as IOS's "Last clearing of
  * counters" does. The logs at shutdown keep the totals since start.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -202,6 +203,11 @@ static void cmd_clear_counters(struct cli_sess *s, const struct cli_args *a, uin
 	b->local = *ctl_local_stats();
 	b->tsc = rte_rdtsc();
 }
+
+/* The views below read these structs as arrays of uint64_t counters. */
+static_assert(sizeof(struct fpm_stats) % sizeof(uint64_t) == 0, "fpm_stats: only uint64_t");
+static_assert(sizeof(struct ctl_exc_stats) % sizeof(uint64_t) == 0, "ctl_exc_stats: uint64_t");
+static_assert(sizeof(struct ctl_local_stats) % sizeof(uint64_t) == 0, "ctl_local_stats: uint64_t");
 
 /* n counters of now minus base, into out (all three arrays of uint64_t). */
 static void delta_u64(uint64_t *out, const uint64_t *now, const uint64_t *base, size_t n)
