@@ -135,6 +135,13 @@ void cli_sess_info(const struct cli_sess *s, struct cli_sess_info *info);
  * the server is not running. */
 struct nhrp_stats;
 int cli_nhrp_stats(struct cli_sess *s, struct nhrp_stats *out);
+/* The FPM server's and the exception path's counters since the last clear counters
+ * (cli_fpm_stats returns out). */
+struct fpm_stats;
+struct ctl_exc_stats;
+struct ctl_local_stats;
+const struct fpm_stats *cli_fpm_stats(struct cli_sess *s, struct fpm_stats *out);
+void cli_exc_stats(struct cli_sess *s, struct ctl_exc_stats *exc, struct ctl_local_stats *local);
 
 /* Peers per tunnel and type (enum ctl_peer_type), counted in walk steps (cli_nhrp.c):
  * call with w->pos at 0 until it returns false. */

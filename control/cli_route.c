@@ -598,7 +598,9 @@ static void cmd_show_arp(struct cli_sess *s, const struct cli_args *a, uint32_t 
 static void cmd_show_fpm(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
 {
 	struct hub_ctl *ctl = cli_ctl(s);
-	const struct fpm_stats *st = fpm_server_stats();
+	struct fpm_stats fs;
+	/* Filled here, before the table below reads it. */
+	const struct fpm_stats *st = cli_fpm_stats(s, &fs);
 	const struct ctl_route *r;
 	unsigned int routes = 0, groups, pending, i;
 	uint32_t addr = 0;
@@ -667,11 +669,14 @@ static void cmd_show_fpm(struct cli_sess *s, const struct cli_args *a, uint32_t 
 static void cmd_show_exception(struct cli_sess *s, const struct cli_args *a, uint32_t flags)
 {
 	struct hub_ctl *ctl = cli_ctl(s);
-	const struct ctl_exc_stats *x = ctl_exc_stats();
-	const struct ctl_local_stats *l = ctl_local_stats();
+	struct ctl_exc_stats xs;
+	struct ctl_local_stats ls;
+	const struct ctl_exc_stats *x = &xs;
+	const struct ctl_local_stats *l = &ls;
 	unsigned int t, n = 0;
 
 	(void)a;
+	cli_exc_stats(s, &xs, &ls);
 	if (flags & CLI_F_JSON) {
 		cli_printf(s, "{\"interfaces\":[");
 		for (t = 0; t < ctl->cfg->n_tunnels; t++) {

@@ -9,6 +9,7 @@
  * and every counter view shows the difference from it, as IOS's "Last clearing of
  * counters" does. The logs at shutdown keep the totals since start.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -20,9 +21,12 @@
 #include <rte_version.h>
 
 #include "control/cli_priv.h"
+#include "control/ctl_exc.h"
 #include "control/ctl_fib.h"
+#include "control/ctl_local.h"
 #include "control/ctl_peer.h"
 #include "control/ctl_stats.h"
+#include "control/fpm_server.h"
 #include "control/nhrp_server.h"
 
 /* Counters of one port, as the hub and the PMD count them. */
@@ -43,6 +47,9 @@ struct cli_baseline {
 	struct worker_ctr worker[CTL_MAX_WORKERS];
 	uint64_t drops_w[HUB_DROP_MAX], drops_c[HUB_DROP_MAX];
 	struct nhrp_stats nhrp;
+	struct fpm_stats fpm;			/* show fpm */
+	struct ctl_exc_stats exc;		/* show exception */
+	struct ctl_local_stats local;		/* show exception: local packets */
 	/* show port stats rates: the previous sample */
 	uint64_t rate_tsc[CFG_MAX_PORTS];
 	uint64_t rate_rx[CFG_MAX_PORTS], rate_tx[CFG_MAX_PORTS];
@@ -191,7 +198,45 @@ static void cmd_clear_counters(struct cli_sess *s, const struct cli_args *a, uin
 	drops_now(ctl, b->drops_w, b->drops_c);
 	if (nhrp_server_stats(ctl) != NULL)
 		b->nhrp = *nhrp_server_stats(ctl);
+	b->fpm = *fpm_server_stats();
+	b->exc = *ctl_exc_stats();
+	b->local = *ctl_local_stats();
 	b->tsc = rte_rdtsc();
+}
+
+/* The views below read these structs as arrays of uint64_t counters. */
+static_assert(sizeof(struct fpm_stats) % sizeof(uint64_t) == 0, "fpm_stats: only uint64_t");
+static_assert(sizeof(struct ctl_exc_stats) % sizeof(uint64_t) == 0, "ctl_exc_stats: uint64_t");
+static_assert(sizeof(struct ctl_local_stats) % sizeof(uint64_t) == 0, "ctl_local_stats: uint64_t");
+
+/* n counters of now minus base, into out (all three arrays of uint64_t). */
+static void delta_u64(uint64_t *out, const uint64_t *now, const uint64_t *base, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		out[k] = base != NULL ? sub(now[k], base[k]) : now[k];
+}
+
+const struct fpm_stats *cli_fpm_stats(struct cli_sess *s, struct fpm_stats *out)
+{
+	const struct cli_baseline *b = baseline(s);
+	bool cleared = b != NULL && b->tsc != 0;
+
+	delta_u64((uint64_t *)out, (const uint64_t *)fpm_server_stats(),
+		  cleared ? (const uint64_t *)&b->fpm : NULL, sizeof(*out) / sizeof(uint64_t));
+	return out;
+}
+
+void cli_exc_stats(struct cli_sess *s, struct ctl_exc_stats *exc, struct ctl_local_stats *local)
+{
+	const struct cli_baseline *b = baseline(s);
+	bool cleared = b != NULL && b->tsc != 0;
+
+	delta_u64((uint64_t *)exc, (const uint64_t *)ctl_exc_stats(),
+		  cleared ? (const uint64_t *)&b->exc : NULL, sizeof(*exc) / sizeof(uint64_t));
+	delta_u64((uint64_t *)local, (const uint64_t *)ctl_local_stats(),
+		  cleared ? (const uint64_t *)&b->local : NULL, sizeof(*local) / sizeof(uint64_t));
 }
 
 int cli_nhrp_stats(struct cli_sess *s, struct nhrp_stats *out)

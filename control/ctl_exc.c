@@ -209,7 +209,7 @@ int ctl_exc_to_kernel(struct hub_ctl *ctl, struct rte_mbuf *m)
 	for (t = 0; t < ctl->cfg->n_tunnels; t++)
 		if (excs[t].port_id >= 0 &&
 		    (ctl->cfg->tunnels[t].address.addr == ip->dst_addr ||
-		     RTE_IS_IPV4_MCAST(rte_be_to_cpu_32(ip->dst_addr))))
+		     (rte_be_to_cpu_32(ip->dst_addr) >> 28) == 0xe))
 			break;
 	if (t == ctl->cfg->n_tunnels)
 		return -ENOENT;
@@ -267,7 +267,9 @@ static void ipv4_input(struct hub_ctl *ctl, unsigned int t, struct rte_mbuf *m)
 		return;
 	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (RTE_IS_IPV4_MCAST(dst)) {
+	/* 224.0.0.0/4 by its top nibble (DPDK 22.11's RTE_IS_IPV4_MCAST shifts the int 224
+	 * left by 24: undefined behaviour, see ctl_mcast.c). */
+	if ((dst >> 28) == 0xe) {
 		/* map multicast dynamic: the workers replicate it to every multicast peer. */
 		if (ctl_mcast_send(ctl, t, m) == 0)
 			stats.multicast++;

@@ -9,7 +9,8 @@ HUB_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	tshark frr user-mode-linux python3-scapy iproute2 ethtool kmod procps psmisc
 	python3 iputils-ping arping netcat-openbsd telnet tcpdump
 	gnuplot-nox
-	dpdk-doc python3-cryptography make"
+	dpdk-doc python3-cryptography make
+	iptables"
 
 hub_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

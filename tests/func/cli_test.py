@@ -686,6 +686,107 @@ def password_tests(port, pw):
           repr(data))
 
 
+# --- clear counters on the FPM server and the exception path ----------------------------
+
+FPM_COUNTERS = ("connects", "disconnects", "resets", "resyncs", "frames", "bytes", "messages",
+                "route_add", "route_del", "nexthop_add", "nexthop_del", "shadowed", "no_gateway",
+                "unknown_nexthop", "unreachable", "apply_failed", "delete_missing", "swept")
+EXC_COUNTERS = ("to_kernel", "from_kernel", "unicast", "multicast", "arp_replied", "dropped",
+                "local_unhandled")
+
+
+def fpm_frame(prefix, plen, gw, msg_len=None):
+    """One FPM frame (version 1, type netlink) holding one RTM_NEWROUTE for prefix/plen via
+    gw in the main table; msg_len overrides the netlink length (malformed when too long)."""
+    rt = struct.pack("=BBBBBBBBI", 2, plen, 0, 0, 254, 186, 0, 1, 0)
+    body = rt + struct.pack("=HH4s", 8, 1, socket.inet_aton(prefix)) + \
+        struct.pack("=HH4s", 8, 5, socket.inet_aton(gw))
+    nl = struct.pack("=IHHII", msg_len or 16 + len(body), 24, 0x501, 0, 0) + body
+    return struct.pack("!BBH", 1, 1, 4 + len(nl)) + nl
+
+
+def fpm_send(port, frames):
+    """Connect as zebra would, send the frames, wait until the hub closes (a malformed frame)
+    or 1 s passes."""
+    c = socket.create_connection(("127.0.0.1", port), timeout=5)
+    for f in frames:
+        c.sendall(f)
+    c.settimeout(1)
+    try:
+        while c.recv(4096):
+            pass
+    except OSError:
+        pass
+    c.close()
+
+
+def wait_json(s, cmd, cond, secs=10):
+    d = None
+    deadline = time.monotonic() + secs
+    while time.monotonic() < deadline:
+        d = json.loads(s.cmd(cmd))
+        if cond(d):
+            return d, True
+        time.sleep(0.2)
+    return d, False
+
+
+def kernel_ping(addr, n):
+    """Echoes from this namespace's kernel: out of the exception interface, through the hub."""
+    subprocess.run(["ping", "-n", "-q", "-c", str(n), "-i", "0.2", "-W", "1", addr],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
+
+
+def clear_tests(port, fpm_port, spoke):
+    """clear counters zeroes the FPM server's and the exception path's counters in every
+    view (text and JSON), and they count from zero again afterwards."""
+    s = Session(port=port, timeout=20)
+    # A zebra-like client: one good route, then a frame whose netlink length runs past it.
+    fpm_send(fpm_port, [fpm_frame("55.0.0.0", 8, spoke),
+                        fpm_frame("56.0.0.0", 8, spoke, msg_len=200)])
+    f, ok = wait_json(s, "show fpm json",
+                      lambda f: f["connects"] == 1 and f["resets"] == 1 and f["route_add"] == 1)
+    check("before clear: show fpm counted the connection, the route and the reset", ok, f)
+    kernel_ping(spoke, 3)
+    x, ok = wait_json(s, "show exception json",
+                      lambda x: x["from_kernel"] >= 3 and x["arp_replied"] >= 1)
+    check("before clear: show exception counted the kernel's ARP and echoes", ok, x)
+    out = s.cmd("clear counters")
+    check("clear counters prints nothing", out.strip() == "", out)
+    f = json.loads(s.cmd("show fpm json"))
+    nonzero = {k: f[k] for k in FPM_COUNTERS if f[k]}
+    nonzero.update({k: v for k, v in list(f["malformed"].items()) + list(f["ignored"].items()) if v})
+    check("after clear: every show fpm json counter is 0", not nonzero, nonzero)
+    check("... and the route from FPM stays (state, not a counter)", f["routes"] == 1, f)
+    txt = s.cmd("show fpm")
+    vals = re.findall(r"^  ([a-z_]+) +(\d+)$", txt, re.M)
+    check("after clear: show fpm lists its %d counters at 0, no malformed line" % len(FPM_COUNTERS),
+          [k for k, _ in vals] == list(FPM_COUNTERS) and all(v == "0" for _, v in vals)
+          and "malformed" not in txt, txt)
+    x = json.loads(s.cmd("show exception json"))
+    check("after clear: every show exception json counter is 0",
+          all(x[k] == 0 for k in EXC_COUNTERS) and len(x["interfaces"]) == 1,
+          {k: x[k] for k in EXC_COUNTERS if x[k]})
+    txt = s.cmd("show exception")
+    check("after clear: show exception reads 0 everywhere",
+          "to kernel 0, from kernel 0 (unicast 0, multicast 0, ARP replies 0, dropped 0)" in txt
+          and "nobody served: 0" in txt, txt)
+    d = json.loads(s.cmd("show drops json"))
+    check("after clear: show drops has no exception-* drop",
+          not any(v["total"] for k, v in d["reasons"].items() if k.startswith("exception")),
+          d["reasons"])
+    # They count from zero again.
+    fpm_send(fpm_port, [fpm_frame("57.0.0.0", 8, spoke)])
+    f, ok = wait_json(s, "show fpm json",
+                      lambda f: f["connects"] == 1 and f["frames"] == 1 and f["route_add"] == 1)
+    check("after clear: a new connection and frame count 1, not 2 and 3", ok, f)
+    kernel_ping(spoke, 1)
+    x, ok = wait_json(s, "show exception json", lambda x: x["from_kernel"] >= 1)
+    check("after clear: the exception path counts from zero (from_kernel %s)" % x["from_kernel"],
+          ok and x["from_kernel"] <= 3, x)
+    s.close()
+
+
 def test_debug(port, peer_ns):
     """debug nhrp: a session that asks sees each NHRP packet in and out as one decoded line;
     another session sees nothing; off stops the stream."""
@@ -777,6 +878,9 @@ def main():
     ap.add_argument("--password-tests")
     ap.add_argument("--register", nargs=2, metavar=("IFACE", "NBMA/PROTO"))
     ap.add_argument("--peer-ns", help="namespace with peer0, for the debug nhrp test")
+    ap.add_argument("--clear-tests", metavar="SPOKE",
+                    help="clear counters on FPM and exception counters (hub with both)")
+    ap.add_argument("--fpm-port", type=int, default=2620)
     a = ap.parse_args()
     if a.register:
         nbma, proto = a.register[1].split("/")
@@ -784,6 +888,9 @@ def main():
         sys.exit(0)
     if a.password_tests:
         password_tests(a.port, a.password_tests)
+        sys.exit(0 if all(RESULTS) else 1)
+    if a.clear_tests:
+        clear_tests(a.port, a.fpm_port, a.clear_tests)
         sys.exit(0 if all(RESULTS) else 1)
 
     update = os.environ.get("CLI_GOLDEN_UPDATE") == "1"

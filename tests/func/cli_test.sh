@@ -17,18 +17,22 @@ PY=/usr/bin/python3 # Debian's: the PATH python3 may be a pyenv without the same
 NS_HUB=dmvpn-t$T_ID-clihub
 NS_PEER=dmvpn-t$T_ID-clipeer
 NS_PW=dmvpn-t$T_ID-clipw
+NS_EXC=dmvpn-t$T_ID-cliexc
 PREFIX=dmvpn-t$T_ID-cli
 DIR=$(mktemp -d /tmp/dmvpn-cli.XXXXXX)
 HUB_PID=
 PW_PID=
+EXC_PID=
 
 cleanup() {
 	[ -n "$HUB_PID" ] && kill -KILL "$HUB_PID" 2>/dev/null
 	[ -n "$PW_PID" ] && kill -KILL "$PW_PID" 2>/dev/null
+	[ -n "$EXC_PID" ] && kill -KILL "$EXC_PID" 2>/dev/null
+	ip netns del "$NS_EXC" 2>/dev/null
 	ip netns del "$NS_HUB" 2>/dev/null
 	ip netns del "$NS_PEER" 2>/dev/null
 	ip netns del "$NS_PW" 2>/dev/null
-	rm -rf "$DIR" "/var/run/dpdk/$PREFIX" "/var/run/dpdk/$PREFIX-pw"
+	rm -rf "$DIR" "/var/run/dpdk/$PREFIX" "/var/run/dpdk/$PREFIX-pw" "/var/run/dpdk/$PREFIX-exc"
 }
 trap cleanup EXIT
 
@@ -166,6 +170,40 @@ if t_wait_for 30 grep -qs "running:" "$DIR/pw.log"; then
 	t_check "the password hub logged the bad passwords" grep -q "wrong password" "$DIR/pw.log"
 else
 	t_fail "password hub starts"; cat "$DIR/pw.log"
+fi
+
+# A third hub with an exception interface and the FPM server (net_null underlay that
+# receives nothing): clear counters must zero their counters too.
+cat > "$DIR/exc.conf" <<CONF
+ports = ( { name = "nbma0"; device = "net_null0,no-rx=1"; address = "1.1.1.1/24"; } );
+tunnels = (
+	{ name = "Tunnel0"; address = "192.168.1.1/24"; source = "nbma0"; key = 42;
+	  exception_interface = "dmvpn0";
+	  nhrp = { max_peers = 64;
+		   maps = ( { tunnel = "192.168.1.6"; nbma = "1.1.1.6"; multicast = true; } ); }; }
+);
+mempool = { mbufs = 2047; cache = 64; };
+cli = { listen = "127.0.0.1"; port = 2525; };
+fpm = { enabled = true; port = 2626; stale_time = 600; };
+CONF
+ip netns add "$NS_EXC" && ip netns exec "$NS_EXC" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 && ip -n "$NS_EXC" link set lo up
+ip netns exec "$NS_EXC" timeout -s KILL 120 "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
+	--file-prefix "$PREFIX-exc" -- -c "$DIR/exc.conf" --idle-sleep 50 > "$DIR/exc.log" 2>&1 &
+EXC_PID=$!
+if t_wait_for 30 grep -qs "running:" "$DIR/exc.log"; then
+	ip netns exec "$NS_EXC" timeout -s KILL 90 "$PY" tests/func/cli_test.py --port 2525 \
+		--fpm-port 2626 --clear-tests 192.168.1.6 > "$DIR/exc.out" 2>&1
+	while IFS= read -r line; do
+		case "$line" in
+		"ok   - "*) t_ok "${line#ok   - }" ;;
+		"FAIL - "*) t_fail "${line#FAIL - }" ;;
+		*) echo "  $line" ;;
+		esac
+	done < "$DIR/exc.out"
+	kill -TERM "$EXC_PID"; wait "$EXC_PID"; EXC_PID=
+else
+	t_fail "exception/FPM hub starts"; cat "$DIR/exc.log"
 fi
 
 # SIGTERM with a session open: the client is told, the hub exits 0.

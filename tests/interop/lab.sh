@@ -526,3 +526,17 @@ lab_hub_frr_stop() {
 	done
 	return 0
 }
+#   lab_spoke_frrd SPOKE DAEMON FILE   start any FRR daemon (ospfd, ...) on SPOKE beside its
+#                               zebra with configuration FILE (a host path, copied)
+#   lab_spoke_frrd_signal SPOKE DAEMON SIG   send SIG (STOP, CONT, TERM) to it
+lab_spoke_frrd() {
+	local s=$1 d=$2 file=$3 run=/run/dmvpn-lab/$1
+	mkdir -p "$LAB_DIR/$s/etc" && cp "$file" "$LAB_DIR/$s/etc/$d.conf" &&
+		chmod 644 "$LAB_DIR/$s/etc/$d.conf" || return 1
+	lab_cmd "$s" 120 "/usr/lib/frr/$d -d -u frr -g frr -P 0 --vty_socket $run -z $run/zserv.api \
+		-f \$LAB_DIR/$s/etc/$d.conf -i $run/$d.pid >>\$LAB_DIR/$s/$d.stderr 2>&1 </dev/null"
+}
+lab_spoke_frrd_signal() {
+	local run=/run/dmvpn-lab/$1
+	lab_cmd "$1" 30 "[ -r $run/$2.pid ] && kill -$3 \$(cat $run/$2.pid)"
+}

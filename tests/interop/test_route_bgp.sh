@@ -20,39 +20,27 @@ cd "$(dirname "$0")/../.." || exit 1
 for p in ethtool modprobe pgrep; do
 	command -v $p >/dev/null || t_skip_all "$p is not installed"
 done
-HUB_BIN=${HUB_BUILD:-build}/control/dmvpn-hub
-[ -x "$HUB_BIN" ] || { t_fail "hub binary $HUB_BIN missing"; t_done; exit 1; }
 PY=/usr/bin/python3
-CLI="$PY tests/func/cli_client.py --port 2323"
 
 . tests/interop/lab.sh
-HUB_PID=
-PREFIX=dmvpn-t$T_ID-bgp
 FRR_DIR=$(mktemp -d /tmp/dmvpn-bgp-hub.XXXXXX)
 HUB_LOG=$FRR_DIR/hub.log
+HUB_PREFIX=dmvpn-t$T_ID-bgp
+HUB_LIFETIME=950
+. tests/interop/hub.sh
+[ -x "$HUB_BIN" ] || { t_fail "hub binary $HUB_BIN missing"; t_done; exit 1; }
 stop_all() {
 	lab_hub_frr_stop "$FRR_DIR"
-	[ -n "$HUB_PID" ] && kill -TERM "$HUB_PID" 2>/dev/null && sleep 1
-	[ -n "$HUB_PID" ] && kill -KILL "$HUB_PID" 2>/dev/null
+	hub_stop
 	lab_down
-	rm -rf "/var/run/dpdk/$PREFIX" "$FRR_DIR"
+	rm -rf "$FRR_DIR"
 }
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 
-ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-wait_until() {
-	local deadline=$(($(ms) + $1 * 1000))
-	shift
-	while [ "$(ms)" -lt "$deadline" ]; do
-		"$@" && return 0
-		sleep 1
-	done
-	return 1
-}
 hub_vtysh() { ip netns exec "$HUB_NS" vtysh --vty_socket "$FRR_DIR" "$@" 2>/dev/null; }
 route_is() { # PREFIX PYTHON-EXPR (r = the hub's route dict, or None)
-	ip netns exec "$HUB_NS" $CLI "show ip route json" 2>/dev/null | "$PY" -c '
+	hub_cli "show ip route json" 2>/dev/null | "$PY" -c '
 import json, sys
 d = json.loads(sys.stdin.read())
 r = next((x for x in d["routes"] if x["prefix"] == sys.argv[1]), None)
@@ -68,7 +56,7 @@ fail_logs() {
 	echo "--- hub log (tail)"; tail -n 30 "$HUB_LOG"
 	echo "--- hub bgpd (tail)"; tail -n 20 "$FRR_DIR/bgpd.log" 2>/dev/null
 	hub_vtysh -c 'show bgp summary' -c 'show ip route' | sed 's/^/# hub frr: /'
-	ip netns exec "$HUB_NS" $CLI "show exception" "show fpm" "show drops" | sed 's/^/# hub: /'
+	hub_cli "show exception" "show fpm" "show drops" | sed 's/^/# hub: /'
 	local s
 	for s in R6 R8; do
 		echo "--- $s bgpd"; lab_vtysh "$s" 'show bgp summary' 'show ip route' 2>&1 | tail -n 30
@@ -91,13 +79,12 @@ sed -e '/^routes = (/,/^);/d' \
 	-e 's/^\t\tsource = "nbma0";/\t\tsource = "nbma0";\n\t\texception_interface = "dmvpn0";/' \
 	configs/lab-hub.conf > "$FRR_DIR/hub.conf"
 printf 'fpm = { enabled = true; };\n' >> "$FRR_DIR/hub.conf"
-ip netns exec "$HUB_NS" timeout -s KILL 950 "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
-	--file-prefix "$PREFIX" -- -c "$FRR_DIR/hub.conf" --idle-sleep 100 >"$HUB_LOG" 2>&1 &
-HUB_PID=$!
-if ! t_wait_for 30 grep -qs "running:" "$HUB_LOG"; then
-	t_fail "hub starts in $HUB_NS"; cat "$HUB_LOG"; t_done; exit
+# Not through t_run: hub_start sets HUB_PID and HUB_NS_RUN in this shell.
+if hub_start "$HUB_NS" "$FRR_DIR/hub.conf"; then
+	t_ok "hub starts with dmvpn0 and the FPM server"
+else
+	t_fail "hub starts with dmvpn0 and the FPM server"; t_done; exit
 fi
-t_ok "hub starts with dmvpn0 and the FPM server"
 
 printf 'hostname hub\nfpm address 127.0.0.1\n' > "$FRR_DIR/zebra.conf"
 cat > "$FRR_DIR/bgpd.conf" <<'EOF'
@@ -144,7 +131,7 @@ t_check "66.66.66.0/24 in the hub's RIB: source fpm, via 192.168.1.6" \
 	wait_until 30 route_is 66.66.66.0/24 'r and r["source"] == "fpm" and r["via"] == "192.168.1.6" and r["nexthop"] == "peer"'
 t_check "88.88.88.0/24 in the hub's RIB: source fpm, via 192.168.1.8" \
 	wait_until 30 route_is 88.88.88.0/24 'r and r["source"] == "fpm" and r["via"] == "192.168.1.8"'
-ip netns exec "$HUB_NS" $CLI "show ip route" | sed 's/^/#   hub: /'
+hub_cli "show ip route" | sed 's/^/#   hub: /'
 
 # Spoke to spoke through the hub's FPM routes (the hub has no other route to the LANs).
 # R8's route to R6's LAN is the reflected BGP route via 192.168.1.6, i.e. into gre1 (its
@@ -166,7 +153,7 @@ LAB_TIMEOUT=120 lab_spoke R6 ip link set lan0 down 2>&1 | sed 's/^/#   R6: /'
 t_check "withdrawing 66.66.66.0/24 on R6 removes it from the hub's FIB" \
 	wait_until 90 route_is 66.66.66.0/24 'r is None'
 t_check "88.88.88.0/24 stays" route_is 88.88.88.0/24 'r and r["source"] == "fpm"'
-ip netns exec "$HUB_NS" $CLI "show fpm" "show exception" | sed 's/^/#   hub: /'
+hub_cli "show fpm" "show exception" | sed 's/^/#   hub: /'
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
 echo "# whole test $(($(ms) - T_START)) ms"
