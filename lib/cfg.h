@@ -134,6 +134,8 @@ struct cfg_ipsec_sa {
 	uint32_t replay_window;
 	bool esn;
 	int line;
+	bool natt;			/* ESP-in-UDP 4500 (RFC 3948); the spoke's port is learned */
+	uint32_t natt_port;		/* 1..65535 pins the spoke's port (implies natt); 0 = learn */
 };
 
 struct cfg_crypto {

@@ -348,6 +348,8 @@ static const struct cfg_key ipsec_sa_keys[] = {
 	K_INT("replay_window", struct cfg_ipsec_sa, replay_window, CFG_CT_U32, 0,
 	      ESP_REPLAY_WINDOW_MAX, 64, 0),
 	K_BOOL("esn", struct cfg_ipsec_sa, esn, false),
+	K_BOOL("natt", struct cfg_ipsec_sa, natt, false),
+	K_INT("natt_port", struct cfg_ipsec_sa, natt_port, CFG_CT_U32, 0, 65535, 0, 0),
 };
 static const struct cfg_section ipsec_sa_section = SECTION(ipsec_sa_keys, struct cfg_ipsec_sa);
 

@@ -5,6 +5,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "lib/esp_mbuf.h"
 
@@ -50,6 +51,33 @@ int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, u
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	ip->next_proto_id = ESP_PROTO;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(ihl + op->len));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return 0;
+}
+
+int esp_mbuf_udp_wrap(struct rte_mbuf *m, uint16_t dport)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	uint16_t ihl, total;
+	uint8_t *p;
+
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	total = rte_be_to_cpu_16(ip->total_length);
+	if (rte_pktmbuf_headroom(m) < sizeof(*udp) || total > UINT16_MAX - sizeof(*udp))
+		return -ENOSPC;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(*udp));
+	memmove(p, p + sizeof(*udp), RTE_ETHER_HDR_LEN + ihl);
+	ip = (struct rte_ipv4_hdr *)(p + RTE_ETHER_HDR_LEN);
+	udp = (struct rte_udp_hdr *)(p + RTE_ETHER_HDR_LEN + ihl);
+	udp->src_port = RTE_BE16(ESP_NATT_PORT);
+	udp->dst_port = dport;
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(total - ihl + sizeof(*udp)));
+	udp->dgram_cksum = 0;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(total + sizeof(*udp)));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	return 0;
