@@ -144,7 +144,8 @@ xfrm_spoke() {
 # not take ESP-in-UDP in. It also sends RFC 3948 2.3 NAT-keepalives (one 0xFF byte) every
 # 5 s, as an IKE daemon would, and ends by itself before the lab's lifetime.
 encap_socket() {
-	lab_spoke "$1" "setsid /usr/bin/python3 -c '
+	# Python starts slowly in UML on a loaded host: allow minutes.
+	LAB_TIMEOUT=240 lab_spoke "$1" "setsid /usr/bin/python3 -c '
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_UDP, 100, 2)
@@ -155,7 +156,7 @@ while time.time() < end:
     s.sendto(b\"\\xff\", (\"1.1.1.1\", 4500))
     time.sleep(5)
 ' >/dev/null 2>&1 </dev/null & 
-		for i in \$(seq 1 300); do [ -e /run/dmvpn-lab/$1/encap.ready ] && exit 0; sleep 0.2; done
+		for i in \$(seq 1 1100); do [ -e /run/dmvpn-lab/$1/encap.ready ] && exit 0; sleep 0.2; done
 		exit 1"
 }
 
