@@ -161,7 +161,7 @@ while time.time() < end:
 }
 
 T_START=$(ms)
-if ! lab_up --spokes none --lifetime 840; then
+if ! lab_up --spokes none --lifetime 1200; then
 	t_fail "lab_up (UML boot, spoke namespaces)"
 	t_done
 	exit
@@ -180,7 +180,7 @@ t_check "R8: XFRM transport SAs in UDP 4500 (cbc(aes) + hmac(sha1) 96)" \
 	"replay-window 32 enc 'cbc(aes)' $R8_ENC_OUT auth-trunc 'hmac(sha1)' $R8_AUTH_OUT 96" 0x1008 0x2008
 echo "# timing: modules and XFRM set-up $(($(ms) - t0)) ms"
 
-ip netns exec "$HUB_NS" timeout -s KILL 600 "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
+ip netns exec "$HUB_NS" timeout -s KILL 900 "$HUB_BIN" -l 0-1 $(t_eal_mem) --no-pci \
 	--file-prefix "$PREFIX" --log-level=hub.nhrp:debug --log-level=hub.esp:info -- \
 	-c "$HUB_CONF" --idle-sleep 100 >"$HUB_LOG" 2>&1 &
 HUB_PID=$!
@@ -240,14 +240,14 @@ n_esp=$(tshark -r "$CAP_OUT" -Y 'udp.port == 4500 && esp' 2>/dev/null | wc -l)
 n_ka=$(tshark -r "$CAP_OUT" -Y 'udp.port == 4500 && udp.length == 9' 2>/dev/null | wc -l)
 n_other=$(tshark -r "$CAP_OUT" -Y 'ip && !(udp.port == 4500)' 2>/dev/null | wc -l)
 n_src=$(tshark -r "$CAP_OUT" -Y "ip.dst == 1.1.1.1" -T fields -e ip.src -e udp.srcport 2>/dev/null |
-	sort -u | tr '\n' ' ')
+	awk '{print $1 ":" $2}' | sort -u | tr '\n' ' ')
 echo "# outside capture: $n_ip IPv4 frames, $n_esp ESP-in-UDP, $n_ka keepalives, $n_other other; sources: $n_src"
 t_check "outside the NAT: ESP-in-UDP both ways ($n_esp frames)" [ "$n_esp" -ge 12 ]
 t_check "outside the NAT: NAT-keepalives seen ($n_ka)" [ "$n_ka" -ge 2 ]
 t_check "outside the NAT: nothing but UDP 4500 over IPv4 (no GRE, no plain ESP)" \
 	[ "$n_other" -eq 0 ]
 t_check "outside the NAT: the hub hears both spokes from $NAT only, on two ports" \
-	bash -c "[ \$(wc -w <<<'$n_src') -eq 4 ] && ! grep -qvE '^$NAT\$|^[0-9]+\$' < <(tr ' ' '\n' <<<'$n_src' | grep .)"
+	bash -c "[ \$(wc -w <<<'$n_src') -eq 2 ] && ! tr ' ' '\n' <<<'$n_src' | grep . | grep -qv '^$NAT:[0-9]*\$'"
 
 sa=$(hub_cli "show crypto ipsec sa")
 t_check "hub: every SA counted packets, with no replay, integrity or padding error" \
