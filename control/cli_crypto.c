@@ -49,8 +49,9 @@ static void sa_text(struct cli_sess *s, struct hub_ctl *ctl, uint32_t idx, const
 	cli_printf(s, "SA %" PRIu32 ": %s, peer %s, NAT-T port %s, spi 0x%08" PRIx32 " (%" PRIu32
 		      ")\n", idx, p->dir == ESP_DIR_IN ? "inbound" : "outbound",
 		   cli_ip(p->peer_addr, a), nat, p->spi, p->spi);
-	cli_printf(s, "  %s, integrity %s, esn %s, replay window %u, from %s, up %s\n",
+	cli_printf(s, "  %s, integrity %s, %s mode, esn %s, replay window %u, from %s, up %s\n",
 		   esp_cipher_name(p->cipher), esp_integ_name(p->integ),
+		   p->flags & ESP_SA_F_TUNNEL ? "tunnel" : "transport",
 		   p->flags & ESP_SA_F_ESN ? "yes" : "no", p->replay_window,
 		   origin_name(sa->origin), up);
 	if (p->dir == ESP_DIR_IN)
@@ -86,6 +87,7 @@ static void sa_json(struct cli_sess *s, struct hub_ctl *ctl, uint32_t idx, const
 		   p->flags & ESP_SA_F_ESN ? "true" : "false", p->replay_window,
 		   origin_name(sa->origin), cli_tsc_age_s(sa->created), c->pkts, c->bytes,
 		   c->replay, c->integrity, c->padding, c->truncated, c->other);
+	cli_printf(s, ",\"mode\":\"%s\"", p->flags & ESP_SA_F_TUNNEL ? "tunnel" : "transport");
 	cli_printf(s, ",\"nat_t\":\"%s\"",
 		   !(p->flags & ESP_SA_F_NATT) ? "none"
 		   : p->nat_port == 0	       ? "learning"

@@ -334,7 +334,8 @@ static void params_from_cfg(struct hub_ctl *ctl, const struct cfg_ipsec_sa *c, u
 	if (pr != NULL) {
 		p->cipher = (uint8_t)pr->cipher;
 		p->integ = (uint8_t)pr->integrity;
-		p->flags = pr->esn ? ESP_SA_F_ESN : 0;
+		p->flags = (pr->esn ? ESP_SA_F_ESN : 0) |
+			   (pr->mode == CFG_ESP_MODE_TUNNEL ? ESP_SA_F_TUNNEL : 0);
 		p->replay_window = dir == ESP_DIR_IN ? (uint16_t)pr->replay_window : 0;
 		ctl_sa_derive(ctl, pr->secret, p);
 		goto natt;

@@ -169,7 +169,8 @@ static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3,
 	body = op->len - front - k->icv_len; /* payload + padding + trailer */
 	trailer = op->esp + front + body - ESP_TRAILER_LEN;
 	pad = trailer[0];
-	if (pad > body - ESP_TRAILER_LEN || trailer[1] != ESP_NEXT_GRE) {
+	if (pad > body - ESP_TRAILER_LEN ||
+	    trailer[1] != (k->tunnel ? ESP_NEXT_IPV4 : ESP_NEXT_GRE)) {
 		sa->c.padding++;
 		return HUB_DROP_ESP_BAD_PADDING;
 	}
@@ -181,6 +182,33 @@ static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3,
 		}
 	}
 	gre_len = body - ESP_TRAILER_LEN - pad;
+	if (k->tunnel) {
+		/* Tunnel mode (RFC 4303 3.1.2): an IPv4 packet, which must be GRE to the address
+		 * the ESP arrived on (the SA's inbound selector, RFC 4301 5.2). Its header goes
+		 * with ESP's; the outer one stays, so the GRE is attributed to the outer source
+		 * the SA checks bound to its peer (the inner source may be a private address
+		 * behind a NAT). */
+		const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(op->esp + front);
+		const struct rte_ipv4_hdr *out = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+									  l3);
+		uint32_t iihl, itot;
+
+		if (gre_len < sizeof(*in) || (in->version_ihl >> 4) != 4) {
+			sa->c.other++;
+			return HUB_DROP_ESP_TUNNEL_INNER;
+		}
+		iihl = (uint32_t)(in->version_ihl & 0x0f) * 4;
+		itot = rte_be_to_cpu_16(in->total_length);
+		if (iihl < sizeof(*in) || itot < iihl || itot > gre_len ||
+		    in->next_proto_id != IPPROTO_GRE || in->dst_addr != out->dst_addr ||
+		    (in->fragment_offset &
+		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+			sa->c.other++;
+			return HUB_DROP_ESP_TUNNEL_INNER;
+		}
+		front += iihl;
+		gre_len = itot - iihl;
+	}
 	if (sport != 0 && sa->nat_port == 0) {
 		/* The first authenticated packet from the peer's NAT mapping: like the kernel's
 		 * encap mapping, the SA is bound to this port from now on (docs/esp.md). */

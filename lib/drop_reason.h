@@ -70,7 +70,9 @@
 						 * which the hub does not speak (yet) */      \
 	X(UDP_PORT, "udp-port")                 /* UDP to the hub on a port other than 4500 */ \
 	X(ESP_NATT_MISMATCH, "esp-natt-mismatch") /* ESP-in-UDP on a plain SA, plain ESP on \
-						 * a NAT-T SA, or from another UDP port */
+						 * a NAT-T SA, or from another UDP port */ \
+	X(ESP_TUNNEL_INNER, "esp-tunnel-inner") /* tunnel mode: the packet inside is not \
+						 * IPv4 GRE to the address it arrived on */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

@@ -9,6 +9,8 @@ transport mode) carrying GRE key 42 around an inner ICMP echo. The hub's answer 
 (UDP 4500 -> 4500) is made too, for a byte-for-byte check of our encapsulation. The other
 frames are what a NAT-T port also receives: a NAT-keepalive (RFC 3948 2.3), an IKE packet
 behind the non-ESP marker (2.2), UDP to another port, and a UDP length beyond the packet.
+Tunnel mode (RFC 4303 3.1.2, tunnel_header) vectors live here too: a spoke's GRE packet
+inside ESP under a new outer header (next header 4), and the hub's, for the same checks.
 Regenerate with
     /usr/bin/python3 tests/tools/esp_natt_vectors.py > tests/unit/esp_natt_vectors.h"""
 from scapy.all import IP, UDP, GRE, ICMP, Raw, raw
@@ -65,3 +67,22 @@ print(carr("natt_wrong_port", udp(4501, bytes(range(16)))))
 # UDP says 64 bytes, the IPv4 payload holds 8 + 16
 print(carr("natt_udp_len_long", udp(4500, b"\x00\x00\x30\x01" + bytes(12), len=64)))
 print(carr("natt_short_esp", udp(4500, b"\x00\x00\x30\x01\x00")))  # 5 bytes: no ESP header
+
+# Tunnel mode, plain ESP: outer header = a copy of the GRE packet's own, protocol 50.
+SPOKE = "198.51.100.2"
+for (nm, spi, key, src, dst, seq, iv, n) in [
+        ("tun_in", 0x5001, "404142434445464748494a4b4c4d4e4f" "e0e1e2e3", SPOKE, HUB, 3,
+         "0000000000000003", 20),
+        ("tun_out", 0x5002, "505152535455565758595a5b5c5d5e5f" "f0f1f2f3", HUB, SPOKE, 9,
+         "0000000000000209", 31)]:
+    sa = SecurityAssociation(ESP, spi=spi, crypt_algo="AES-GCM", crypt_key=bytes.fromhex(key),
+                             auth_algo="NULL",
+                             tunnel_header=IP(src=src, dst=dst, id=99, ttl=64, flags=0))
+    clear = gre(src, dst, n, "10.1.0.1", "10.2.0.1")
+    enc = IP(raw(sa.encrypt(clear, seq_num=seq, iv=bytes.fromhex(iv))))
+    assert enc.proto == 50
+    print(carr(nm + "_enc", raw(enc)))
+    print(carr(nm + "_clear", raw(clear)))
+    print(carr(nm + "_key", bytes.fromhex(key)))
+    print("#define %s_SPI 0x%x\n#define %s_SEQ %d\n#define %s_IV 0x%sULL" %
+          (nm.upper(), spi, nm.upper(), seq, nm.upper(), iv))

@@ -406,6 +406,99 @@ static void test_natt_msg_keeps_window_and_counters(void)
 	check_no_leak();
 }
 
+/* ---- tunnel mode (RFC 4303 3.1.2) ---- */
+
+#define SPOKE RTE_BE32(0xc6336402) /* 198.51.100.2 */
+
+static struct esp_sa_params tun_params(uint32_t spi, uint8_t dir, const uint8_t *key_salt)
+{
+	struct esp_sa_params p = gcm_params(spi, dir, key_salt, 0, false);
+
+	p.flags |= ESP_SA_F_TUNNEL;
+	p.peer_addr = SPOKE;
+	return p;
+}
+
+static void test_tunnel_decap_matches_scapy(void)
+{
+	struct esp_sa_params p = tun_params(TUN_IN_SPI, ESP_DIR_IN, tun_in_key);
+	struct rte_mbuf *m;
+
+	CU_ASSERT_EQUAL_FATAL(sa_install(0, &p), 0);
+	m = frame(tun_in_enc, sizeof(tun_in_enc));
+	CU_ASSERT_EQUAL(decap_one(m), 0);
+	/* the outer header stays (protocol 47, length fixed), the inner one goes with ESP:
+	 * scapy's tunnel header copies the GRE packet's fields, so the bytes are the same */
+	CU_ASSERT(ip_equal(m, tun_in_clear, sizeof(tun_in_clear)));
+	rte_pktmbuf_free(m);
+	sa_remove(0);
+
+	/* the same packet on a transport-mode SA: next header 4 is not GRE */
+	p.flags &= (uint8_t)~ESP_SA_F_TUNNEL;
+	CU_ASSERT_EQUAL_FATAL(sa_install(0, &p), 0);
+	m = frame(tun_in_enc, sizeof(tun_in_enc));
+	CU_ASSERT_EQUAL(decap_one(m), HUB_DROP_ESP_BAD_PADDING);
+	rte_pktmbuf_free(m);
+	sa_clear();
+	check_no_leak();
+}
+
+static void test_tunnel_encap_matches_scapy(void)
+{
+	struct esp_sa_params o = tun_params(TUN_OUT_SPI, ESP_DIR_OUT, tun_out_key);
+	uint32_t idx = 3;
+	uint8_t v = 0xff;
+	struct rte_mbuf *m;
+
+	o.seq_base = TUN_OUT_IV - TUN_OUT_SEQ;
+	seqs[idx].next = TUN_OUT_IV - 1;
+	CU_ASSERT_EQUAL_FATAL(sa_install(idx, &o), 0);
+	m = frame(tun_out_clear, sizeof(tun_out_clear));
+	dp_esp_encap_burst(tab, seqs, &m, &idx, 1, &v);
+	CU_ASSERT_EQUAL(v, 0);
+	if (!ip_equal(m, tun_out_enc, sizeof(tun_out_enc)))
+		printf("\n  tunnel-mode ESP differs from scapy's\n");
+	CU_ASSERT(ip_equal(m, tun_out_enc, sizeof(tun_out_enc)));
+	rte_pktmbuf_free(m);
+	sa_clear();
+	check_no_leak();
+}
+
+/* Our tunnel-mode packet of a modified GRE packet, decrypted by an inbound SA with the
+ * same keys: what the inner checks say. */
+static uint8_t tunnel_inner_verdict(uint8_t proto, uint32_t inner_dst)
+{
+	struct esp_sa_params o = tun_params(TUN_IN_SPI, ESP_DIR_OUT, tun_in_key);
+	struct esp_sa_params i = tun_params(TUN_IN_SPI, ESP_DIR_IN, tun_in_key);
+	uint32_t idx = 4;
+	uint8_t v = 0xff;
+	struct rte_mbuf *m = frame(tun_in_clear, sizeof(tun_in_clear));
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, ETH);
+
+	ip->next_proto_id = proto;
+	ip->dst_addr = inner_dst;
+	CU_ASSERT_EQUAL_FATAL(sa_install(idx, &o), 0);
+	dp_esp_encap_burst(tab, seqs, &m, &idx, 1, &v);
+	CU_ASSERT_EQUAL(v, 0);
+	sa_remove(idx);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, ETH);
+	ip->dst_addr = HUB; /* the outer header as it arrived */
+	CU_ASSERT_EQUAL_FATAL(sa_install(idx, &i), 0);
+	v = decap_one(m);
+	rte_pktmbuf_free(m);
+	sa_clear();
+	return v;
+}
+
+static void test_tunnel_inner_must_be_gre_to_us(void)
+{
+	CU_ASSERT_EQUAL(tunnel_inner_verdict(IPPROTO_GRE, HUB), 0);
+	CU_ASSERT_EQUAL(tunnel_inner_verdict(IPPROTO_UDP, HUB), HUB_DROP_ESP_TUNNEL_INNER);
+	CU_ASSERT_EQUAL(tunnel_inner_verdict(IPPROTO_GRE, RTE_BE32(0x0a000001)),
+			HUB_DROP_ESP_TUNNEL_INNER);
+	check_no_leak();
+}
+
 /* ---- configuration ---- */
 
 #define CFG_BASE "ports = ({ name = \"u\"; device = \"net_null0\"; address = \"1.1.1.1/24\"; });\n"
@@ -461,6 +554,26 @@ static void test_natt_cfg_two_spokes_behind_one_nat(void)
 	cfg_free(cfg);
 }
 
+static void test_tunnel_cfg_profile_mode(void)
+{
+	char err[CFG_ERR_MAX];
+	struct hub_cfg *cfg = cfg_try("crypto = { profiles = ({ name = \"t\"; secret = \"lab-secret\";"
+				      " mode = \"tunnel\"; }, { name = \"d\"; secret = \"lab-secret\"; });"
+				      " };\n", err, sizeof(err));
+
+	if (cfg == NULL)
+		printf("\n  %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cfg);
+	CU_ASSERT_EQUAL(cfg->crypto.profiles[0].mode, CFG_ESP_MODE_TUNNEL);
+	CU_ASSERT_EQUAL(cfg->crypto.profiles[1].mode, CFG_ESP_MODE_TRANSPORT);
+	cfg_free(cfg);
+	cfg = cfg_try("crypto = { profiles = ({ name = \"t\"; secret = \"lab-secret\";"
+		      " mode = \"beet\"; }); };\n", err, sizeof(err));
+	CU_ASSERT_PTR_NULL(cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "mode"));
+	cfg_free(cfg);
+}
+
 static int add_suite(const char *name, const CU_TestInfo *tests, unsigned int n)
 {
 	CU_pSuite s = CU_add_suite(name, NULL, NULL);
@@ -486,6 +599,12 @@ static const CU_TestInfo natt_tests[] = {
 	T(test_natt_msg_keeps_window_and_counters),
 	T(test_natt_cfg_two_spokes_behind_one_nat),
 };
+static const CU_TestInfo tunnel_tests[] = {
+	T(test_tunnel_decap_matches_scapy),
+	T(test_tunnel_encap_matches_scapy),
+	T(test_tunnel_inner_must_be_gre_to_us),
+	T(test_tunnel_cfg_profile_mode),
+};
 
 int main(int argc, char **argv)
 {
@@ -510,7 +629,8 @@ int main(int argc, char **argv)
 	}
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	if (add_suite("esp_natt", natt_tests, RTE_DIM(natt_tests))) {
+	if (add_suite("esp_natt", natt_tests, RTE_DIM(natt_tests)) ||
+	    add_suite("esp_tunnel", tunnel_tests, RTE_DIM(tunnel_tests))) {
 		CU_cleanup_registry();
 		return 1;
 	}
