@@ -91,6 +91,9 @@ fail_logs() {
 		tail -n 10 "$(lab_log $s nhrpd)" 2>/dev/null
 		echo "--- $s ip -s xfrm state"
 		lab_spoke $s ip -s xfrm state 2>/dev/null | head -40
+		echo "--- $s xfrm_stat (non-zero), gre1 neighbours, routes"
+		lab_spoke $s "grep -v ' 0\$' /proc/net/xfrm_stat; ip neigh show dev gre1; ip route" \
+			2>/dev/null | head -30
 	done
 }
 nhs_up() { lab_vtysh "$1" 'show ip nhrp nhs' 2>/dev/null | grep -q '1\.1\.1\.1.*192\.168\.1\.1'; }
@@ -220,7 +223,7 @@ t_check "two NHRP bindings on NBMA $NAT, told apart by their NAT-T ports" \
 	bash -c "[ \$(grep -cE 'NAT-T port [0-9]+' <<<'$nhrp') -eq 2 ]"
 
 # Both ways at once: R8 LAN -> R6 LAN and R6 LAN -> R8 LAN, each through the hub.
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
 	LAB_TIMEOUT=40 lab_spoke R6 ping -c 3 -W 5 -I 66.66.66.66 88.88.88.88 >"$LAB_DIR/ping6" 2>&1 &
 	p6=$!
 	out8=$(LAB_TIMEOUT=40 lab_spoke R8 ping -c 3 -W 5 -I 88.88.88.88 66.66.66.66 2>&1)
