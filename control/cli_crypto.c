@@ -38,16 +38,20 @@ static void sa_text(struct cli_sess *s, struct hub_ctl *ctl, uint32_t idx, const
 		    const struct dp_sa_counters *c)
 {
 	const struct esp_sa_params *p = &sa->p;
-	char a[CLI_IP_LEN], up[24], nat[8] = "none";
+	char a[CLI_IP_LEN], up[24], nat[24] = "none";
 
-	if (p->nat_port != 0)
-		snprintf(nat, sizeof(nat), "%u", rte_be_to_cpu_16(p->nat_port));
+	if ((p->flags & ESP_SA_F_NATT) && p->nat_port == 0)
+		snprintf(nat, sizeof(nat), "learning");
+	else if (p->nat_port != 0)
+		snprintf(nat, sizeof(nat), "%u%s", rte_be_to_cpu_16(p->nat_port),
+			 sa->natt_learned ? " (learned)" : "");
 	cli_fmt_duration(up, sizeof(up), cli_tsc_age_s(sa->created));
 	cli_printf(s, "SA %" PRIu32 ": %s, peer %s, NAT-T port %s, spi 0x%08" PRIx32 " (%" PRIu32
 		      ")\n", idx, p->dir == ESP_DIR_IN ? "inbound" : "outbound",
 		   cli_ip(p->peer_addr, a), nat, p->spi, p->spi);
-	cli_printf(s, "  %s, integrity %s, esn %s, replay window %u, from %s, up %s\n",
+	cli_printf(s, "  %s, integrity %s, %s mode, esn %s, replay window %u, from %s, up %s\n",
 		   esp_cipher_name(p->cipher), esp_integ_name(p->integ),
+		   p->flags & ESP_SA_F_TUNNEL ? "tunnel" : "transport",
 		   p->flags & ESP_SA_F_ESN ? "yes" : "no", p->replay_window,
 		   origin_name(sa->origin), up);
 	if (p->dir == ESP_DIR_IN)
@@ -83,6 +87,12 @@ static void sa_json(struct cli_sess *s, struct hub_ctl *ctl, uint32_t idx, const
 		   p->flags & ESP_SA_F_ESN ? "true" : "false", p->replay_window,
 		   origin_name(sa->origin), cli_tsc_age_s(sa->created), c->pkts, c->bytes,
 		   c->replay, c->integrity, c->padding, c->truncated, c->other);
+	cli_printf(s, ",\"mode\":\"%s\"", p->flags & ESP_SA_F_TUNNEL ? "tunnel" : "transport");
+	cli_printf(s, ",\"nat_t\":\"%s\"",
+		   !(p->flags & ESP_SA_F_NATT) ? "none"
+		   : p->nat_port == 0	       ? "learning"
+		   : sa->natt_learned	       ? "learned"
+					       : "pinned");
 	if (p->dir == ESP_DIR_OUT)
 		cli_printf(s, ",\"sequence\":%" PRIu64,
 			   __atomic_load_n(&ctl->shared->esp_seq[idx].next, __ATOMIC_RELAXED) -
@@ -97,11 +107,16 @@ static bool sa_walk(struct cli_sess *s, struct cli_walk *w)
 	uint32_t max = ctl_sa_max(ctl);
 
 	if (w->phase == 0) {
+		uint64_t ka = 0;
+		unsigned int i;
+
+		for (i = 0; i < ctl->n_workers; i++)
+			ka += ctl->workers[i]->stats.natt_keepalives;
 		if (json)
-			cli_printf(s, "{\"sas\":[");
+			cli_printf(s, "{\"natt_keepalives\":%" PRIu64 ",\"sas\":[", ka);
 		else if (!(w->flags & F_PEER))
-			cli_printf(s, "%" PRIu32 " SAs (of %" PRIu32 " slots)\n", ctl_sa_count(ctl),
-				   max);
+			cli_printf(s, "%" PRIu32 " SAs (of %" PRIu32 " slots), NAT-T keepalives %"
+				      PRIu64 "\n", ctl_sa_count(ctl), max, ka);
 		w->phase = 1;
 	}
 	for (; w->pos < max; w->pos++) {

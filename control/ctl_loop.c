@@ -22,6 +22,27 @@
 #define IDLE_SPINS 256	   /* empty iterations before control starts napping */
 #define IDLE_NAP_NS 50000  /* a nap short enough for NHRP latency, long enough to yield */
 
+static unsigned int event_drain(struct hub_ctl *ctl)
+{
+	struct dp_event ev[16];
+	unsigned int w, i, n, total = 0;
+
+	for (w = 0; w < ctl->n_workers; w++) {
+		n = rte_ring_sc_dequeue_burst_elem(ctl->workers[w]->event_ring, ev, sizeof(ev[0]),
+						   RTE_DIM(ev), NULL);
+		for (i = 0; i < n; i++)
+			if (ev[i].type == DP_EVENT_REDIRECT) {
+				ctl->redirect_rx++;
+				nhrp_redirect_event(ctl, &ev[i]);
+			} else if (ev[i].type == DP_EVENT_NATT_MAP) {
+				ctl_sa_natt_learn(ctl, ev[i].src_slot, ev[i].dst_addr,
+						  (uint16_t)ev[i].dst_slot);
+			}
+		total += n;
+	}
+	return total;
+}
+
 /*
  * Each worker's punt ring first; its low-priority ring (NHRP from unknown outer sources:
  * new registrations, or a flood of spoofed ones) only when the first was found empty,
@@ -38,6 +59,10 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 			n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_low_ring, objs,
 						      DP_PUNT_BURST, NULL);
 		total += n;
+		/* The worker's events were queued before these punts: a NAT-T mapping learned
+		 * from a registration binds the SAs before the registration is answered. */
+		if (n > 0)
+			total += event_drain(ctl);
 		for (i = 0; i < n; i++) {
 			struct rte_mbuf *m = objs[i];
 			const struct dp_punt_meta *meta =
@@ -74,24 +99,6 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 				break;
 			}
 		}
-	}
-	return total;
-}
-
-static unsigned int event_drain(struct hub_ctl *ctl)
-{
-	struct dp_event ev[16];
-	unsigned int w, i, n, total = 0;
-
-	for (w = 0; w < ctl->n_workers; w++) {
-		n = rte_ring_sc_dequeue_burst_elem(ctl->workers[w]->event_ring, ev, sizeof(ev[0]),
-						   RTE_DIM(ev), NULL);
-		for (i = 0; i < n; i++)
-			if (ev[i].type == DP_EVENT_REDIRECT) {
-				ctl->redirect_rx++;
-				nhrp_redirect_event(ctl, &ev[i]);
-			}
-		total += n;
 	}
 	return total;
 }

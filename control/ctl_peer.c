@@ -597,6 +597,12 @@ int ctl_peer_load_config(struct hub_ctl *ctl)
 int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, struct rte_mbuf *m,
 		 uint16_t proto)
 {
+	return ctl_gre_send_nat(ctl, tunnel_idx, dst, 0, m, proto);
+}
+
+int ctl_gre_send_nat(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst,
+		     uint16_t nat_port, struct rte_mbuf *m, uint16_t proto)
+{
 	const struct cfg_tunnel *tc = &ctl->cfg->tunnels[tunnel_idx];
 	struct rte_ether_addr none = {0};
 	struct rte_ipv4_hdr *ip;
@@ -626,7 +632,7 @@ int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, str
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	gre = (rte_be16_t *)(hdr + OUTER_HDR_GRE_OFF);
 	gre[1] = rte_cpu_to_be_16(proto);
-	if (ctl_sa_protect(ctl, tunnel_idx, dst, 0, m) < 0) /* ESP when dst has an SA */
+	if (ctl_sa_protect(ctl, tunnel_idx, dst, nat_port, m) < 0) /* ESP when dst has an SA */
 		return -EPERM;
 	return ctl_neigh_output(ctl, nh.port_idx, nh.nexthop, m);
 }
@@ -640,6 +646,7 @@ int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16
 		rte_pktmbuf_free(m);
 		return -ENOENT;
 	}
-	return ctl_gre_send(ctl, p->tunnel_idx, p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr, m,
-			    proto);
+	return ctl_gre_send_nat(ctl, p->tunnel_idx,
+				p->nbma_seen != 0 ? p->nbma_seen : p->nbma_addr, p->nat_port, m,
+				proto);
 }

@@ -105,4 +105,8 @@ int ctl_peer_send(struct hub_ctl *ctl, uint32_t slot, struct rte_mbuf *m, uint16
  * its sender), with tunnel_idx's GRE header. Consumes m. */
 int ctl_gre_send(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, struct rte_mbuf *m,
 		 uint16_t proto);
+/* The same to a peer reached through a NAT-T mapping: nat_port (network order, 0 = none)
+ * selects the peer's outbound SA, which sends ESP-in-UDP (RFC 3948). */
+int ctl_gre_send_nat(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst,
+		     uint16_t nat_port, struct rte_mbuf *m, uint16_t proto);
 #endif

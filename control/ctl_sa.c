@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_byteorder.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
@@ -117,6 +118,13 @@ unsigned int ctl_sa_poll(struct hub_ctl *ctl)
 
 /* ---- the store ---- */
 
+/* An outbound NAT-T SA whose peer port is not learned yet stays out of the outbound index:
+ * (address, 0) means plain ESP, and two spokes behind one NAT would collide there. */
+static inline bool out_indexed(const struct esp_sa_params *p)
+{
+	return !(p->flags & ESP_SA_F_NATT) || p->nat_port != 0;
+}
+
 static int slot_alloc(struct ctl_sa_store *st)
 {
 	uint32_t i;
@@ -147,7 +155,7 @@ static void slot_release(struct hub_ctl *ctl, uint32_t idx)
 	} else {
 		struct dp_sa_peer_key k = {.addr = s->p.peer_addr, .port = s->p.nat_port};
 
-		if (rte_hash_lookup_data(st->out_by_peer, &k, &data) >= 0 &&
+		if (out_indexed(&s->p) && rte_hash_lookup_data(st->out_by_peer, &k, &data) >= 0 &&
 		    (uintptr_t)data == idx)
 			rte_hash_del_key(st->out_by_peer, &k);
 	}
@@ -155,6 +163,8 @@ static void slot_release(struct hub_ctl *ctl, uint32_t idx)
 		memset(s->keys, 0, sizeof(*s->keys));
 		rte_free(s->keys);
 	}
+	if (s->pair != 0 && st->sa[s->pair - 1].pair == idx + 1)
+		st->sa[s->pair - 1].pair = 0;
 	memset(s, 0, sizeof(*s));
 	st->n--;
 }
@@ -180,7 +190,8 @@ int ctl_sa_install(struct hub_ctl *ctl, const struct esp_sa_params *p, uint8_t o
 			*why = "an inbound SA with that SPI exists";
 		return -EEXIST;
 	}
-	if (p->dir == ESP_DIR_OUT && rte_hash_lookup_data(st->out_by_peer, &pk, &data) >= 0)
+	if (p->dir == ESP_DIR_OUT && out_indexed(p) &&
+	    rte_hash_lookup_data(st->out_by_peer, &pk, &data) >= 0)
 		old = (int32_t)(uintptr_t)data;
 	idx = slot_alloc(st);
 	if (idx < 0) {
@@ -202,7 +213,8 @@ int ctl_sa_install(struct hub_ctl *ctl, const struct esp_sa_params *p, uint8_t o
 			memset(s, 0, sizeof(*s));
 			return -ENOMEM;
 		}
-		if (rte_hash_add_key_data(st->out_by_peer, &pk, (void *)(uintptr_t)idx) < 0)
+		if (out_indexed(p) &&
+		    rte_hash_add_key_data(st->out_by_peer, &pk, (void *)(uintptr_t)idx) < 0)
 			goto nospace;
 	} else if (rte_hash_add_key_data(st->in_by_spi, &p->spi, (void *)(uintptr_t)idx) < 0) {
 		goto nospace;
@@ -218,10 +230,13 @@ int ctl_sa_install(struct hub_ctl *ctl, const struct esp_sa_params *p, uint8_t o
 	{
 		char a[16];
 
-		HUB_LOG(INFO, esp, "SA %d installed: %s spi 0x%08x peer %s %s/%s", idx,
+		HUB_LOG(INFO, esp, "SA %d installed: %s spi 0x%08x peer %s%s %s/%s", idx,
 			p->dir == ESP_DIR_IN ? "in" : "out", p->spi,
-			ip_str(p->peer_addr, a, sizeof(a)), esp_cipher_name(p->cipher),
-			esp_integ_name(p->integ));
+			ip_str(p->peer_addr, a, sizeof(a)),
+			!(p->flags & ESP_SA_F_NATT) ? ""
+			: p->nat_port != 0	    ? " (NAT-T, port pinned)"
+						    : " (NAT-T, port learned)",
+			esp_cipher_name(p->cipher), esp_integ_name(p->integ));
 	}
 	return idx;
 nospace:
@@ -319,10 +334,11 @@ static void params_from_cfg(struct hub_ctl *ctl, const struct cfg_ipsec_sa *c, u
 	if (pr != NULL) {
 		p->cipher = (uint8_t)pr->cipher;
 		p->integ = (uint8_t)pr->integrity;
-		p->flags = pr->esn ? ESP_SA_F_ESN : 0;
+		p->flags = (pr->esn ? ESP_SA_F_ESN : 0) |
+			   (pr->mode == CFG_ESP_MODE_TUNNEL ? ESP_SA_F_TUNNEL : 0);
 		p->replay_window = dir == ESP_DIR_IN ? (uint16_t)pr->replay_window : 0;
 		ctl_sa_derive(ctl, pr->secret, p);
-		return;
+		goto natt;
 	}
 	p->cipher = (uint8_t)c->cipher;
 	p->integ = (uint8_t)c->integrity;
@@ -337,6 +353,11 @@ static void params_from_cfg(struct hub_ctl *ctl, const struct cfg_ipsec_sa *c, u
 		esp_hex_parse(dir == ESP_DIR_IN ? c->auth_in : c->auth_out, p->auth_key,
 			      ESP_KEY_MAX);
 	memset(key, 0, sizeof(key));
+natt:
+	if (c->natt || c->natt_port != 0) {
+		p->flags |= ESP_SA_F_NATT;
+		p->nat_port = rte_cpu_to_be_16((uint16_t)c->natt_port);
+	}
 }
 
 static int load_config(struct hub_ctl *ctl)
@@ -348,6 +369,7 @@ static int load_config(struct hub_ctl *ctl)
 	int rc;
 
 	for (i = 0; i < cr->n_sas; i++) {
+		int idx[ESP_DIR_OUT + 1] = {0};
 		uint8_t dir;
 
 		for (dir = ESP_DIR_IN; dir <= ESP_DIR_OUT; dir++) {
@@ -359,9 +381,101 @@ static int load_config(struct hub_ctl *ctl)
 					cr->sas[i].line, i, why != NULL ? why : rte_strerror(-rc));
 				return rc;
 			}
+			idx[dir] = rc;
 		}
+		ctl_sa_pair(ctl, (uint32_t)idx[ESP_DIR_IN], (uint32_t)idx[ESP_DIR_OUT]);
 	}
 	return 0;
+}
+
+void ctl_sa_pair(struct hub_ctl *ctl, uint32_t in_idx, uint32_t out_idx)
+{
+	struct ctl_sa_store *st = store(ctl);
+
+	if (in_idx >= st->max || out_idx >= st->max)
+		return;
+	st->sa[in_idx].pair = out_idx + 1;
+	st->sa[out_idx].pair = in_idx + 1;
+}
+
+/* Bind SA idx to the learned port, in the store and (one NATT message) in every replica. */
+static int natt_bind(struct hub_ctl *ctl, uint32_t idx, uint16_t port)
+{
+	struct ctl_sa_store *st = store(ctl);
+	struct ctl_sa *s = &st->sa[idx];
+	struct esp_sa_msg m = {.type = ESP_SA_MSG_NATT, .idx = idx};
+	int32_t old = -1;
+	void *data;
+
+	if (s->p.dir == ESP_DIR_OUT) {
+		struct dp_sa_peer_key k = {.addr = s->p.peer_addr, .port = port};
+
+		if (rte_hash_lookup_data(st->out_by_peer, &k, &data) >= 0 &&
+		    (uintptr_t)data != idx)
+			old = (int32_t)(uintptr_t)data; /* an SA bound there before: replaced */
+		if (rte_hash_add_key_data(st->out_by_peer, &k, (void *)(uintptr_t)idx) < 0)
+			return -ENOSPC;
+	}
+	s->p.nat_port = port;
+	s->natt_learned = true;
+	m.p.nat_port = port;
+	broadcast(ctl, &m);
+	if (old >= 0)
+		slot_release(ctl, (uint32_t)old);
+	return 0;
+}
+
+int ctl_sa_natt_learn(struct hub_ctl *ctl, uint32_t idx, uint32_t addr, uint16_t port)
+{
+	struct ctl_sa_store *st = store(ctl);
+	struct ctl_sa *s, *o = NULL;
+	char a[16];
+	uint32_t i;
+	int rc;
+
+	if (st == NULL || idx >= st->max || port == 0)
+		return -ENOENT;
+	s = &st->sa[idx];
+	if (!s->in_use || s->p.dir != ESP_DIR_IN || !(s->p.flags & ESP_SA_F_NATT) ||
+	    s->p.peer_addr != addr)
+		return -ENOENT;
+	if (s->p.nat_port == port)
+		return 0; /* another worker's report of the same mapping */
+	if (s->p.nat_port != 0) {
+		/* First binding wins; the workers refuse the other port (esp-natt-mismatch). */
+		HUB_LOG(WARNING, esp, "SA %u: NAT-T port %u seen, but bound to %u", idx,
+			rte_be_to_cpu_16(port), rte_be_to_cpu_16(s->p.nat_port));
+		return -EALREADY;
+	}
+	rc = natt_bind(ctl, idx, port);
+	if (rc < 0)
+		return rc;
+	/* The outbound partner: the configured pair, else the only unbound NAT-T outbound SA
+	 * of this address (an ambiguous choice is not made). */
+	if (s->pair != 0 && st->sa[s->pair - 1].in_use && st->sa[s->pair - 1].p.dir == ESP_DIR_OUT)
+		o = &st->sa[s->pair - 1];
+	if (o == NULL) {
+		struct ctl_sa *found = NULL;
+		unsigned int n = 0;
+
+		for (i = 0; i < st->max; i++) {
+			struct ctl_sa *c = &st->sa[i];
+
+			if (c->in_use && c->p.dir == ESP_DIR_OUT && c->p.peer_addr == addr &&
+			    (c->p.flags & ESP_SA_F_NATT) && c->p.nat_port == 0 && c->pair == 0) {
+				found = c;
+				n++;
+			}
+		}
+		if (n == 1)
+			o = found;
+	}
+	if (o != NULL && (o->p.flags & ESP_SA_F_NATT) && o->p.nat_port == 0)
+		rc = natt_bind(ctl, (uint32_t)(o - st->sa), port);
+	HUB_LOG(INFO, esp, "SA %u (spi 0x%08x): NAT-T peer %s port %u learned%s", idx, s->p.spi,
+		ip_str(addr, a, sizeof(a)), rte_be_to_cpu_16(port),
+		o == NULL ? "; no outbound SA to bind" : "");
+	return rc;
 }
 
 /* ---- start and stop ---- */
@@ -462,8 +576,9 @@ int ctl_sa_protect(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, u
 	int rc;
 
 	if (st == NULL || rte_hash_lookup_data(st->out_by_peer, &pk, &data) < 0) {
-		if (st != NULL && tunnel_idx < ctl->cfg->n_tunnels &&
-		    ctl->cfg->tunnels[tunnel_idx].protection == CFG_PROTECT_REQUIRED) {
+		/* A peer behind a NAT-T mapping is reachable only by ESP-in-UDP. */
+		if (st != NULL && (nat_port != 0 || (tunnel_idx < ctl->cfg->n_tunnels &&
+		    ctl->cfg->tunnels[tunnel_idx].protection == CFG_PROTECT_REQUIRED))) {
 			ctl->drops[HUB_DROP_ESP_NO_SA]++;
 			rte_pktmbuf_free(m);
 			return -ENOENT;
@@ -484,6 +599,8 @@ int ctl_sa_protect(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, u
 		rc = -EINVAL;
 	else
 		rc = esp_mbuf_encap(m, s->keys, s->p.spi, seq, v, &op);
+	if (rc == 0 && (s->p.flags & ESP_SA_F_NATT))
+		rc = esp_mbuf_udp_wrap(m, s->p.nat_port); /* RFC 3948 2.1 */
 	if (rc == 0 && esp_crypto_burst(st->mgr, &op, 1, ESP_DIR_OUT) != 1)
 		rc = -EIO;
 	if (rc < 0) {

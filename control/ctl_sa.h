@@ -36,6 +36,9 @@ struct ctl_sa {
 	struct esp_keys *keys;	  /* outbound: control's own expansion, for what it sends */
 	uint64_t ctl_pkts;	  /* packets control itself protected with it */
 	uint64_t ctl_bytes;
+	uint32_t pair;		  /* index + 1 of the other direction's SA (configured pairs),
+				   * 0 = not known: where a learned NAT-T port goes too */
+	bool natt_learned;	  /* nat_port came from the first inbound ESP-in-UDP */
 };
 
 /* Start step: per-worker replicas and rings, the shared sequence counters, tunnels'
@@ -70,6 +73,17 @@ void ctl_sa_derive(struct hub_ctl *ctl, const char *secret, struct esp_sa_params
  */
 int ctl_sa_protect(struct hub_ctl *ctl, unsigned int tunnel_idx, uint32_t dst, uint16_t nat_port,
 		   struct rte_mbuf *m);
+
+/*
+ * NAT-T (RFC 3948): a worker saw the first authenticated ESP-in-UDP of inbound SA idx from
+ * (addr, port) (DP_EVENT_NATT_MAP). Binds that SA and its outbound partner (the configured
+ * pair, else the only unbound NAT-T outbound SA of that address) to the port, in every
+ * replica. Returns 0, -EALREADY (bound to another port already: the first binding stays),
+ * -ENOENT (no such NAT-T SA at that address).
+ */
+int ctl_sa_natt_learn(struct hub_ctl *ctl, uint32_t idx, uint32_t addr, uint16_t port);
+/* Mark two SAs as the two directions of one peer's pair (configuration, API). */
+void ctl_sa_pair(struct hub_ctl *ctl, uint32_t in_idx, uint32_t out_idx);
 
 /* Reading the store: slots 0..ctl_sa_max()-1, NULL for a free one. */
 uint32_t ctl_sa_max(const struct hub_ctl *ctl);

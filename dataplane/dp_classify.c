@@ -3,6 +3,7 @@
 #include <rte_byteorder.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "dataplane/dp_classify.h"
 #include "lib/esp_sa.h"
@@ -65,6 +66,25 @@ static struct dp_class_result classify_ipv4(const struct dp_port *port, const st
 			return drop(HUB_DROP_IP_PROTO);
 		return (struct dp_class_result){.cls = DP_CLASS_ESP, .l3_off = off,
 						.l4_off = off + ihl};
+	case IPPROTO_UDP: {
+		/* RFC 3948 2: ESP-in-UDP (and its keepalives) arrive on port 4500; the UDP
+		 * header is checked here, its payload by the ESP stage (dp_esp_natt_in_add). */
+		const struct rte_udp_hdr *udp;
+		uint16_t ulen;
+
+		if (port->role != DP_PORT_UNDERLAY)
+			return drop(HUB_DROP_IP_PROTO);
+		if ((size_t)(total - ihl) < sizeof(*udp))
+			return drop(HUB_DROP_NATT_TRUNCATED);
+		udp = (const struct rte_udp_hdr *)((const uint8_t *)ip + ihl);
+		if (udp->dst_port != RTE_BE16(ESP_NATT_PORT))
+			return drop(HUB_DROP_UDP_PORT);
+		ulen = rte_be_to_cpu_16(udp->dgram_len);
+		if (ulen <= sizeof(*udp) || ulen > total - ihl)
+			return drop(HUB_DROP_NATT_TRUNCATED);
+		return (struct dp_class_result){.cls = DP_CLASS_NATT, .l3_off = off,
+						.l4_off = off + ihl};
+	}
 	default:
 		return drop(HUB_DROP_IP_PROTO);
 	}

@@ -16,6 +16,8 @@ enum dp_class {
 	DP_CLASS_GRE,	    /* GRE to an underlay port's address */
 	DP_CLASS_ROUTE,	    /* IPv4 on a LAN port for somewhere else: to the FIB */
 	DP_CLASS_ESP,	    /* ESP (RFC 4303) to an underlay port's address */
+	DP_CLASS_NATT,	    /* UDP to port 4500 of an underlay port's address (RFC 3948); l4_off
+			     * locates the UDP header, whose length fits the IPv4 payload */
 };
 
 /* Eight bytes, so that it travels back in one register: a 6-byte result was assembled on

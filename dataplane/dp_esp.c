@@ -6,6 +6,7 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
+#include <rte_udp.h>
 
 #include "dataplane/dp_esp.h"
 #include "dataplane/dp_fwd.h"
@@ -26,6 +27,8 @@ struct dp_esp_scratch {
 	int32_t idx[DP_BURST];
 	uint64_t seq[DP_BURST];
 	uint32_t len[DP_BURST];	/* out: plaintext (GRE) bytes */
+	uint16_t sport[DP_BURST];	/* in: UDP source port of ESP-in-UDP, 0 = plain ESP */
+	uint8_t learned[DP_BURST];	/* in: this packet taught its SA the peer's port */
 };
 
 int dp_esp_scratch_init(struct dp_sa_table *t, int socket)
@@ -52,12 +55,18 @@ static inline uint32_t get32(const uint8_t *p)
 	return rte_be_to_cpu_32(v);
 }
 
-/* Before crypto: everything that can be refused without the key. 0 or a drop reason. */
+/*
+ * Before crypto: everything that can be refused without the key. 0 or a drop reason.
+ * l4 locates the ESP header, or with outer protocol UDP the UDP header in front of it
+ * (RFC 3948 2.2, checked by the classifier: the UDP length fits the IPv4 payload and leaves
+ * more than the header); *sport_out gets the UDP source port, 0 for plain ESP.
+ */
 static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint16_t l4,
-			  struct esp_op *op, int32_t *idx_out, uint64_t *seq_out)
+			  struct esp_op *op, int32_t *idx_out, uint64_t *seq_out, uint16_t *sport_out)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
 	uint32_t esp_len = rte_be_to_cpu_16(ip->total_length) - (uint32_t)(l4 - l3);
+	uint16_t sport = 0, esp_off = l4;
 	const struct esp_keys *k;
 	uint8_t *esp;
 	struct dp_sa *sa;
@@ -65,11 +74,26 @@ static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3
 	int32_t idx;
 
 	*idx_out = -1;
+	*sport_out = 0;
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
+									 l4);
+		uint16_t ulen = rte_be_to_cpu_16(udp->dgram_len);
+
+		if (ulen < sizeof(*udp) || ulen > esp_len)
+			return HUB_DROP_NATT_TRUNCATED;
+		esp_len = ulen - (uint32_t)sizeof(*udp);
+		esp_off = (uint16_t)(l4 + sizeof(*udp));
+		sport = udp->src_port;
+		if (unlikely(sport == 0))
+			return HUB_DROP_NATT_TRUNCATED; /* port 0 is no source to answer */
+		*sport_out = sport;
+	}
 	if (esp_len < ESP_HDR_LEN)
 		return HUB_DROP_ESP_TRUNCATED;
 	if (unlikely(m->nb_segs != 1))
 		return HUB_DROP_ESP_CRYPTO; /* in-place crypto needs one flat buffer */
-	esp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+	esp = rte_pktmbuf_mtod_offset(m, uint8_t *, esp_off);
 	idx = dp_sa_by_spi(t, get32(esp));
 	if (idx < 0)
 		return HUB_DROP_ESP_UNKNOWN_SPI;
@@ -81,6 +105,13 @@ static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3
 	if (ip->src_addr != sa->peer_addr) {
 		sa->c.other++;
 		return HUB_DROP_ESP_PEER_MISMATCH;
+	}
+	/* A NAT-T SA takes ESP-in-UDP only, from its peer's port once that is known; a plain
+	 * SA takes plain ESP only. */
+	if ((sport != 0) != (sa->natt != 0) ||
+	    (sport != 0 && sa->nat_port != 0 && sport != sa->nat_port)) {
+		sa->c.other++;
+		return HUB_DROP_ESP_NATT_MISMATCH;
 	}
 	if (esp_len < (uint32_t)ESP_HDR_LEN + k->iv_len + ESP_TRAILER_LEN + k->icv_len ||
 	    (esp_len - ESP_HDR_LEN - k->iv_len - k->icv_len) % k->block != 0) {
@@ -100,10 +131,12 @@ static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3
 	return 0;
 }
 
-/* After crypto: ICV verdict, replay (again: a duplicate may sit in the same burst), trailer
- * (RFC 4303 2.4-2.6), then strip ESP so the packet reads as the GRE packet it carried. */
+/* After crypto: ICV verdict, NAT-T port (learned here when the SA has none yet), replay
+ * (again: a duplicate may sit in the same burst), trailer (RFC 4303 2.4-2.6), then strip
+ * ESP (and UDP) so the packet reads as the GRE packet it carried. */
 static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint16_t l4,
-			 const struct esp_op *op, int32_t idx, uint64_t seq)
+			 const struct esp_op *op, int32_t idx, uint64_t seq, uint16_t sport,
+			 uint8_t *learned)
 {
 	struct dp_sa *sa = &t->sa[idx];
 	const struct esp_keys *k = &sa->keys;
@@ -120,6 +153,13 @@ static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3,
 		sa->c.other++;
 		return op->status == -EINVAL ? HUB_DROP_ESP_TRUNCATED : HUB_DROP_ESP_CRYPTO;
 	}
+	if (sport != 0 && sa->nat_port != sport) {
+		/* An earlier packet of this burst may have taught the SA another port. */
+		if (sa->nat_port != 0) {
+			sa->c.other++;
+			return HUB_DROP_ESP_NATT_MISMATCH;
+		}
+	}
 	if (!esp_replay_check(&sa->replay, seq)) {
 		sa->c.replay++;
 		return HUB_DROP_ESP_REPLAY;
@@ -129,7 +169,8 @@ static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3,
 	body = op->len - front - k->icv_len; /* payload + padding + trailer */
 	trailer = op->esp + front + body - ESP_TRAILER_LEN;
 	pad = trailer[0];
-	if (pad > body - ESP_TRAILER_LEN || trailer[1] != ESP_NEXT_GRE) {
+	if (pad > body - ESP_TRAILER_LEN ||
+	    trailer[1] != (k->tunnel ? ESP_NEXT_IPV4 : ESP_NEXT_GRE)) {
 		sa->c.padding++;
 		return HUB_DROP_ESP_BAD_PADDING;
 	}
@@ -141,6 +182,41 @@ static uint8_t in_finish(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3,
 		}
 	}
 	gre_len = body - ESP_TRAILER_LEN - pad;
+	if (k->tunnel) {
+		/* Tunnel mode (RFC 4303 3.1.2): an IPv4 packet, which must be GRE to the address
+		 * the ESP arrived on (the SA's inbound selector, RFC 4301 5.2). Its header goes
+		 * with ESP's; the outer one stays, so the GRE is attributed to the outer source
+		 * the SA checks bound to its peer (the inner source may be a private address
+		 * behind a NAT). */
+		const struct rte_ipv4_hdr *in = (const struct rte_ipv4_hdr *)(op->esp + front);
+		const struct rte_ipv4_hdr *out = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+									  l3);
+		uint32_t iihl, itot;
+
+		if (gre_len < sizeof(*in) || (in->version_ihl >> 4) != 4) {
+			sa->c.other++;
+			return HUB_DROP_ESP_TUNNEL_INNER;
+		}
+		iihl = (uint32_t)(in->version_ihl & 0x0f) * 4;
+		itot = rte_be_to_cpu_16(in->total_length);
+		if (iihl < sizeof(*in) || itot < iihl || itot > gre_len ||
+		    in->next_proto_id != IPPROTO_GRE || in->dst_addr != out->dst_addr ||
+		    (in->fragment_offset &
+		     RTE_BE16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))) {
+			sa->c.other++;
+			return HUB_DROP_ESP_TUNNEL_INNER;
+		}
+		front += iihl;
+		gre_len = itot - iihl;
+	}
+	if (sport != 0 && sa->nat_port == 0) {
+		/* The first authenticated packet from the peer's NAT mapping: like the kernel's
+		 * encap mapping, the SA is bound to this port from now on (docs/esp.md). */
+		sa->nat_port = sport;
+		*learned = 1;
+	}
+	if (sport != 0)
+		front += ESP_UDP_HDR_LEN;
 	sa->c.pkts++;
 	sa->c.bytes += gre_len;
 
@@ -162,8 +238,9 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 	uint16_t map[DP_BURST];
 
 	for (i = 0; i < n; i++) {
+		s->learned[i] = 0;
 		verdict[i] = in_prepare(t, pkts[i], l3[i], l4[i], &s->ops[j], &s->idx[i],
-					&s->seq[i]);
+					&s->seq[i], &s->sport[i]);
 		if (verdict[i] == 0)
 			map[j++] = i;
 	}
@@ -172,7 +249,8 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 	for (i = 0; i < j; i++) {
 		uint16_t k = map[i];
 
-		verdict[k] = in_finish(t, pkts[k], l3[k], l4[k], &s->ops[i], s->idx[k], s->seq[k]);
+		verdict[k] = in_finish(t, pkts[k], l3[k], l4[k], &s->ops[i], s->idx[k], s->seq[k],
+				       s->sport[k], &s->learned[k]);
 	}
 }
 
@@ -194,6 +272,8 @@ static uint8_t out_prepare(struct dp_sa_table *t, struct esp_seq *seqs, struct r
 		return HUB_DROP_ESP_SEQ_OVERFLOW;
 	}
 	rc = esp_mbuf_encap(m, &sa->keys, sa->spi, seq, v, op);
+	if (rc == 0 && sa->natt)
+		rc = esp_mbuf_udp_wrap(m, sa->nat_port); /* RFC 3948 2.1 */
 	if (unlikely(rc < 0)) {
 		sa->c.other++;
 		return rc == -ENOSPC ? HUB_DROP_NO_HEADROOM : HUB_DROP_ESP_CRYPTO;
@@ -249,6 +329,52 @@ void dp_esp_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 	s->n_in++;
 }
 
+/* Tell control the port an inbound NAT-T SA learned, so it can bind the outbound SA and
+ * the other workers. Should the event ring be full, the replica forgets the port again and
+ * the next packet tries once more: the mapping is never half-known. */
+static void natt_learned(struct dp_worker *w, uint32_t idx, uint32_t addr, uint16_t port)
+{
+	struct dp_event ev;
+
+	memset(&ev, 0, offsetof(struct dp_event, head));
+	ev.type = DP_EVENT_NATT_MAP;
+	ev.src_slot = idx;
+	ev.dst_addr = addr;
+	ev.dst_slot = port;
+	if (w->event_ring == NULL ||
+	    rte_ring_sp_enqueue_elem(w->event_ring, &ev, sizeof(ev)) != 0)
+		w->sa->sa[idx].nat_port = 0;
+}
+
+void dp_esp_natt_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off)
+{
+	const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, l4_off);
+	const uint8_t *pl = (const uint8_t *)(udp + 1);
+	uint16_t len = (uint16_t)(rte_be_to_cpu_16(udp->dgram_len) - sizeof(*udp));
+	static const uint8_t zero[4];
+
+	/* RFC 3948 2.3: a one-byte 0xFF payload keeps the NAT mapping alive; nothing to do. */
+	if (len == 1 && pl[0] == 0xff) {
+		w->stats.natt_keepalives++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	/* RFC 3948 2.2: four zero bytes (where an SPI cannot be 0) mark IKE, which belongs to
+	 * an IKE daemon: the hub has none yet, so it is counted and dropped. */
+	if (len >= sizeof(zero) && memcmp(pl, zero, sizeof(zero)) == 0) {
+		w->stats.drops[HUB_DROP_NATT_IKE]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (len < ESP_HDR_LEN) {
+		w->stats.drops[HUB_DROP_NATT_TRUNCATED]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_esp_in_add(w, l, port_id, m, l3_off, l4_off);
+}
+
 void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 {
 	struct dp_esp_scratch *s;
@@ -263,12 +389,21 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 	s->n_in = 0;
 	dp_esp_decap_burst(w->sa, s->in, s->in_l3, s->in_l4, n, s->verdict);
 	for (i = 0; i < n; i++) {
+		const struct rte_ipv4_hdr *ip;
+
 		if (s->verdict[i] != 0) {
 			w->stats.drops[s->verdict[i]]++;
 			rte_pktmbuf_free(s->in[i]);
 			continue;
 		}
-		dp_fwd_gre_input(w, l, s->in_port[i], s->in[i], s->in_l3[i], s->in_l4[i]);
+		ip = rte_pktmbuf_mtod_offset(s->in[i], const struct rte_ipv4_hdr *, s->in_l3[i]);
+		if (unlikely(s->learned[i]))
+			natt_learned(w, (uint32_t)s->idx[i], ip->src_addr, s->sport[i]);
+		/* The GRE inside belongs to the peer at (outer source, UDP port): the SA check
+		 * made both equal to what the SA is bound to. */
+		dp_fwd_gre_input_nat(w, l, s->in_port[i], s->in[i], s->in_l3[i], s->in_l4[i],
+				     dp_peer_by_nbma(w->peers, ip->src_addr, s->sport[i]),
+				     s->sport[i]);
 	}
 }
 
@@ -284,7 +419,8 @@ void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer
 	if (w->sa != NULL && w->sa->n_out_keys != 0)
 		idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
 	if (idx < 0) {
-		if (unlikely(tu->protect_required)) {
+		/* A peer reached through a NAT-T mapping can only be sent ESP-in-UDP. */
+		if (unlikely(tu->protect_required || p->d.nat_port != 0)) {
 			w->stats.drops[HUB_DROP_ESP_NO_SA]++;
 			rte_pktmbuf_free(m);
 			return;

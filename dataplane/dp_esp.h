@@ -31,8 +31,10 @@ int dp_esp_scratch_init(struct dp_sa_table *t, int socket);
  * whose outer IPv4 header starts at l3[i]. verdict[i] is 0 or an enum hub_drop; a packet
  * with a verdict is left for the caller to drop.
  *
- * dp_esp_decap_burst: ESP at l4[i] in, the GRE packet it carried out (same offsets, outer
- * protocol 47, lengths fixed).
+ * dp_esp_decap_burst: ESP at l4[i] in (or, when the outer protocol is UDP, ESP-in-UDP with
+ * the UDP header at l4[i]: RFC 3948), the GRE packet it carried out (same offsets, outer
+ * protocol 47, lengths fixed). A NAT-T SA that had no peer port yet learns it from its first
+ * authenticated packet.
  * dp_esp_encap_burst: a GRE packet in (sa_idx[i] says which outbound SA), ESP out; seq is
  * the shared counter array (dp_shared.esp_seq).
  */
@@ -43,6 +45,10 @@ void dp_esp_encap_burst(struct dp_sa_table *t, struct esp_seq *seq, struct rte_m
 
 void dp_esp_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		   struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
+/* UDP to port 4500 (l4_off at the UDP header, its length checked by the classifier): a
+ * NAT-keepalive is counted and freed, IKE dropped as natt-ike, ESP-in-UDP queued like ESP. */
+void dp_esp_natt_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
 void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l);
 
 /* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. */

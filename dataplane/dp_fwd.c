@@ -280,6 +280,13 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot)
 {
+	dp_fwd_gre_input_nat(w, l, port_id, m, l3_off, l4_off, src_slot, 0);
+}
+
+void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot,
+			  uint16_t nat_port)
+{
 	const struct dp_shared *sh = w->shared;
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3_off);
 	uint32_t outer_src = oip->src_addr;
@@ -315,7 +322,7 @@ void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port
 		meta->tunnel = (uint8_t)tunnel;
 		m->port = port_id; /* the arrival port, whatever the PMD filled in */
 		meta->outer_src = outer_src;
-		meta->nat_port = 0;
+		meta->nat_port = nat_port;
 		meta->src_slot = src_slot;
 		if (src_slot >= 0)
 			dp_punt(w, l, m);

@@ -17,6 +17,12 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot);
 
+/* The same for the GRE packet decrypted from ESP-in-UDP (RFC 3948): nat_port is the UDP
+ * source port it came from (network order), which NHRP punts carry to control. */
+void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot,
+			  uint16_t nat_port);
+
 /* An IPv4 packet to route, received on a LAN port (l3_off locates its header). */
 void dp_fwd_lan_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		      struct rte_mbuf *m, uint16_t l3_off);

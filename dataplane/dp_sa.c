@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Applying control's SA messages to a worker's replica (dataplane/dp_sa.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "dataplane/dp_sa.h"
+
+/* An outbound NAT-T SA whose peer port is not known yet has no place in the outbound
+ * index: its key would be (address, 0), which means plain ESP to that address, and two
+ * spokes behind one NAT would share it. */
+static inline bool out_indexed(const struct dp_sa *s)
+{
+	return !s->natt || s->nat_port != 0;
+}
 
 /* Remove slot idx from the indexes, only where they still point at it. */
 static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
@@ -15,7 +24,7 @@ static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
 		if (rte_hash_lookup_data(t->by_spi, &s->spi, &data) >= 0 &&
 		    (uintptr_t)data == idx)
 			rte_hash_del_key(t->by_spi, &s->spi);
-	} else if (s->dir == ESP_DIR_OUT) {
+	} else if (s->dir == ESP_DIR_OUT && out_indexed(s)) {
 		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
 
 		if (rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
@@ -41,9 +50,12 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 	s->peer_addr = p->peer_addr;
 	s->nat_port = p->nat_port;
 	s->esn = (p->flags & ESP_SA_F_ESN) != 0;
+	s->natt = (p->flags & ESP_SA_F_NATT) != 0;
 	s->seq_base = p->seq_base;
 	if (p->dir == ESP_DIR_IN) {
 		rc = rte_hash_add_key_data(t->by_spi, &s->spi, (void *)(uintptr_t)idx);
+	} else if (!out_indexed(s)) {
+		rc = 0; /* indexed once control tells the learned port (ESP_SA_MSG_NATT) */
 	} else {
 		struct dp_sa_peer_key k = {.addr = p->peer_addr, .port = p->nat_port};
 		int fresh = rte_hash_lookup(t->out_by_peer, &k) < 0;
@@ -60,6 +72,29 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 	return 0;
 }
 
+/* The peer port of a NAT-T SA, learned by control (docs/esp.md): the outbound index moves
+ * to the new key; window, counters and keys stay as they are. */
+static int sa_natt(struct dp_sa_table *t, uint32_t idx, uint16_t port)
+{
+	struct dp_sa *s = &t->sa[idx];
+	void *data;
+
+	if (s->dir == 0 || !s->natt || port == 0)
+		return -EINVAL;
+	if (s->dir == ESP_DIR_OUT) {
+		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
+
+		if (out_indexed(s) && rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
+		    (uintptr_t)data == idx)
+			rte_hash_del_key(t->out_by_peer, &k);
+		k.port = port;
+		if (rte_hash_add_key_data(t->out_by_peer, &k, (void *)(uintptr_t)idx) < 0)
+			return -ENOSPC;
+	}
+	s->nat_port = port;
+	return 0;
+}
+
 int dp_sa_apply(struct dp_sa_table *t, const struct esp_sa_msg *msg)
 {
 	int rc = -EINVAL;
@@ -68,6 +103,9 @@ int dp_sa_apply(struct dp_sa_table *t, const struct esp_sa_msg *msg)
 		switch (msg->type) {
 		case ESP_SA_MSG_SET:
 			rc = sa_set(t, msg->idx, &msg->p);
+			break;
+		case ESP_SA_MSG_NATT:
+			rc = sa_natt(t, msg->idx, msg->p.nat_port);
 			break;
 		case ESP_SA_MSG_DEL:
 			if (t->sa[msg->idx].dir != 0)

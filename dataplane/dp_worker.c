@@ -81,6 +81,9 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 		case DP_CLASS_ESP:
 			dp_esp_in_add(w, l, port_id, m, c.l3_off, c.l4_off);
 			break;
+		case DP_CLASS_NATT:
+			dp_esp_natt_in_add(w, l, port_id, m, c.l3_off, c.l4_off);
+			break;
 		case DP_CLASS_ROUTE:
 			dp_fwd_lan_input(w, l, port_id, m, c.l3_off);
 			break;

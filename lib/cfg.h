@@ -120,7 +120,9 @@ struct cfg_ipsec_profile {
 	uint32_t replay_window;		/* packets, 0 = off, at most 4096 */
 	bool esn;
 	int line;
+	int mode;			/* CFG_ESP_MODE_TRANSPORT (default) or _TUNNEL */
 };
+enum cfg_esp_mode { CFG_ESP_MODE_TRANSPORT = 0, CFG_ESP_MODE_TUNNEL = 1 };
 
 /* One spoke's pair of SAs: spi_in for what the hub receives, spi_out for what it sends. */
 struct cfg_ipsec_sa {
@@ -134,6 +136,8 @@ struct cfg_ipsec_sa {
 	uint32_t replay_window;
 	bool esn;
 	int line;
+	bool natt;			/* ESP-in-UDP 4500 (RFC 3948); the spoke's port is learned */
+	uint32_t natt_port;		/* 1..65535 pins the spoke's port (implies natt); 0 = learn */
 };
 
 struct cfg_crypto {

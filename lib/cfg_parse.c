@@ -849,10 +849,18 @@ static void check_crypto(struct check *c)
 
 		snprintf(path, sizeof(path), "crypto.sas[%u]", i);
 		for (unsigned int j = 0; j < i; j++) {
-			if (s->peer == k->sas[j].peer)
+			/* Spokes behind one NAT share its address: their NAT-T SAs are told
+			 * apart by the port (learned, or pinned to different ones). */
+			if (s->peer == k->sas[j].peer &&
+			    (!(s->natt || s->natt_port) || !(k->sas[j].natt || k->sas[j].natt_port) ||
+			     (s->natt_port != 0 && s->natt_port == k->sas[j].natt_port)))
 				cfg_err_add(c->e, line_of(ent, "peer"), path,
-					    "peer %s already has SAs (crypto.sas[%u])",
-					    cfg_ipv4_str(s->peer, a, sizeof(a)), j);
+					    "peer %s already has SAs (crypto.sas[%u])%s",
+					    cfg_ipv4_str(s->peer, a, sizeof(a)), j,
+					    s->natt || s->natt_port
+						    ? ": spokes behind one NAT need natt on both and "
+						      "different natt_port values, or learned ones"
+						    : "");
 			if (s->spi_in == k->sas[j].spi_in)
 				cfg_err_add(c->e, line_of(ent, "spi_in"), path,
 					    "inbound SPI 0x%x is already crypto.sas[%u]'s", s->spi_in,

@@ -288,6 +288,12 @@ static const struct cfg_word cipher_words[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_word esp_mode_words[] = {
+	{"transport", CFG_ESP_MODE_TRANSPORT},
+	{"tunnel", CFG_ESP_MODE_TUNNEL},
+	{NULL, 0},
+};
+
 static const struct cfg_word integ_words[] = {
 	{"none", ESP_INTEG_NONE},
 	{"hmac-sha1-96", ESP_INTEG_HMAC_SHA1_96},
@@ -307,6 +313,8 @@ static const struct cfg_key profile_keys[] = {
 	K_INT("replay_window", struct cfg_ipsec_profile, replay_window, CFG_CT_U32, 0,
 	      ESP_REPLAY_WINDOW_MAX, 64, 0),
 	K_BOOL("esn", struct cfg_ipsec_profile, esn, false),
+	K_WORDS("mode", struct cfg_ipsec_profile, mode, CFG_CT_INT, esp_mode_words,
+		CFG_ESP_MODE_TRANSPORT),
 };
 static const struct cfg_section profile_section = SECTION(profile_keys, struct cfg_ipsec_profile);
 
@@ -348,6 +356,8 @@ static const struct cfg_key ipsec_sa_keys[] = {
 	K_INT("replay_window", struct cfg_ipsec_sa, replay_window, CFG_CT_U32, 0,
 	      ESP_REPLAY_WINDOW_MAX, 64, 0),
 	K_BOOL("esn", struct cfg_ipsec_sa, esn, false),
+	K_BOOL("natt", struct cfg_ipsec_sa, natt, false),
+	K_INT("natt_port", struct cfg_ipsec_sa, natt_port, CFG_CT_U32, 0, 65535, 0, 0),
 };
 static const struct cfg_section ipsec_sa_section = SECTION(ipsec_sa_keys, struct cfg_ipsec_sa);
 

@@ -96,6 +96,10 @@ static_assert(sizeof(struct dp_msg) == DP_MSG_SIZE, "dp_msg is a fixed-size ring
 
 enum dp_event_type {
 	DP_EVENT_REDIRECT = 1, /* hairpin: src peer sent a packet that left by the same tunnel */
+	DP_EVENT_NATT_MAP = 2, /* NAT-T (RFC 3948): the first authenticated ESP-in-UDP of an
+				* inbound SA whose peer port was not known yet; src_slot = the SA
+				* index, dst_addr = outer source, dst_slot = its UDP source port
+				* (network order in the low 16 bits); nothing in head */
 };
 
 struct dp_event {

@@ -63,7 +63,16 @@
 	X(ESP_CRYPTO, "esp-crypto-error")       /* IPsec-MB job failed, or no flat buffer */ \
 	X(ESP_SEQ_OVERFLOW, "esp-seq-overflow") /* 32-bit sequence used up: rekey (3.3.3) */ \
 	X(ESP_NO_SA, "esp-no-sa")               /* protection required, peer has no SA */      \
-	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */
+	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */    \
+	X(NATT_TRUNCATED, "natt-truncated")     /* UDP 4500: UDP length wrong, or a payload \
+						 * too short for ESP (RFC 3948 2) */          \
+	X(NATT_IKE, "natt-ike")                 /* UDP 4500 with the non-ESP marker: IKE, \
+						 * which the hub does not speak (yet) */      \
+	X(UDP_PORT, "udp-port")                 /* UDP to the hub on a port other than 4500 */ \
+	X(ESP_NATT_MISMATCH, "esp-natt-mismatch") /* ESP-in-UDP on a plain SA, plain ESP on \
+						 * a NAT-T SA, or from another UDP port */ \
+	X(ESP_TUNNEL_INNER, "esp-tunnel-inner") /* tunnel mode: the packet inside is not \
+						 * IPv4 GRE to the address it arrived on */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

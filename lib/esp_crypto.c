@@ -62,6 +62,7 @@ int esp_keys_expand(IMB_MGR *mgr, struct esp_keys *k, const struct esp_sa_params
 	k->block = (uint8_t)esp_block_len(p->cipher);
 	k->key_len = (uint8_t)esp_cipher_key_len(p->cipher);
 	k->esn = (p->flags & ESP_SA_F_ESN) != 0;
+	k->tunnel = (p->flags & ESP_SA_F_TUNNEL) != 0;
 	memcpy(k->salt, p->salt, ESP_SALT_LEN);
 	switch (p->cipher) {
 	case ESP_CIPHER_AES_GCM_128:

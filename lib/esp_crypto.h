@@ -35,6 +35,7 @@ struct esp_keys {
 	uint8_t block;	   /* payload + trailer multiple */
 	uint8_t key_len;   /* cipher key bytes */
 	uint8_t esn;	   /* 1 = ESN: the high half is authenticated (RFC 4303 2.2.1) */
+	uint8_t tunnel;	   /* 1 = tunnel mode: the IPv4 packet inside, next header 4 */
 	uint8_t salt[ESP_SALT_LEN];
 };
 

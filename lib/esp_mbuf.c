@@ -5,6 +5,7 @@
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
+#include <rte_udp.h>
 
 #include "lib/esp_mbuf.h"
 
@@ -12,7 +13,7 @@ int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, u
 		   uint64_t iv_seed, struct esp_op *op)
 {
 	struct rte_ipv4_hdr *ip;
-	uint32_t l4, front = esp_front_len(k), plen, pad, tail, i;
+	uint32_t l4, front = esp_front_len(k), plen, pad, tail, i, extra;
 	uint16_t ihl;
 	uint8_t *p, *esp;
 	uint32_t v;
@@ -25,13 +26,17 @@ int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, u
 	l4 = RTE_ETHER_HDR_LEN + ihl;
 	if (rte_pktmbuf_pkt_len(m) < l4)
 		return -EINVAL;
-	plen = rte_pktmbuf_pkt_len(m) - l4;
+	/* Transport mode protects the GRE after the IPv4 header; tunnel mode the whole IPv4
+	 * packet, under a new outer header made from a copy of the packet's own (RFC 4303
+	 * 3.1.2; the addresses are the same: hub to spoke). */
+	plen = rte_pktmbuf_pkt_len(m) - (k->tunnel ? RTE_ETHER_HDR_LEN : l4);
+	extra = front + (k->tunnel ? ihl : 0);
 	pad = esp_pad_len(k, plen);
 	tail = pad + ESP_TRAILER_LEN + k->icv_len;
-	if (rte_pktmbuf_headroom(m) < front || rte_pktmbuf_tailroom(m) < tail)
+	if (rte_pktmbuf_headroom(m) < extra || rte_pktmbuf_tailroom(m) < tail)
 		return -ENOSPC;
-	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)front);
-	memmove(p, p + front, l4);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)extra);
+	memmove(p, p + extra, l4);
 	esp = p + l4;
 	v = rte_cpu_to_be_32(spi);
 	memcpy(esp, &v, 4);
@@ -41,7 +46,7 @@ int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, u
 	for (i = 0; i < pad; i++)
 		p[i] = (uint8_t)(i + 1);
 	p[pad] = (uint8_t)pad;
-	p[pad + 1] = ESP_NEXT_GRE;
+	p[pad + 1] = k->tunnel ? ESP_NEXT_IPV4 : ESP_NEXT_GRE;
 	op->esp = esp;
 	op->len = front + plen + tail;
 	op->seq_hi = (uint32_t)(seq >> 32);
@@ -50,6 +55,33 @@ int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, u
 	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
 	ip->next_proto_id = ESP_PROTO;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(ihl + op->len));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return 0;
+}
+
+int esp_mbuf_udp_wrap(struct rte_mbuf *m, uint16_t dport)
+{
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *udp;
+	uint16_t ihl, total;
+	uint8_t *p;
+
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
+	ihl = (uint16_t)((ip->version_ihl & 0x0f) * 4);
+	total = rte_be_to_cpu_16(ip->total_length);
+	if (rte_pktmbuf_headroom(m) < sizeof(*udp) || total > UINT16_MAX - sizeof(*udp))
+		return -ENOSPC;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(*udp));
+	memmove(p, p + sizeof(*udp), RTE_ETHER_HDR_LEN + ihl);
+	ip = (struct rte_ipv4_hdr *)(p + RTE_ETHER_HDR_LEN);
+	udp = (struct rte_udp_hdr *)(p + RTE_ETHER_HDR_LEN + ihl);
+	udp->src_port = RTE_BE16(ESP_NATT_PORT);
+	udp->dst_port = dport;
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(total - ihl + sizeof(*udp)));
+	udp->dgram_cksum = 0;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(total + sizeof(*udp)));
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	return 0;

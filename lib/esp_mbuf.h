@@ -18,4 +18,13 @@
 int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, uint64_t seq,
 		   uint64_t iv_seed, struct esp_op *op);
 
+/*
+ * NAT-T (RFC 3948 2.1): put a UDP header between the outer IPv4 header (at offset 14) and
+ * the ESP that esp_mbuf_encap() laid out, source port 4500, destination dport (network
+ * order), checksum 0 (RFC 3948 3.1: "SHOULD be transmitted as a zero value"). Only the
+ * headers move, so an esp_op describing the ESP stays valid. 0, or -ENOSPC without 8 bytes
+ * of headroom (m unchanged).
+ */
+int esp_mbuf_udp_wrap(struct rte_mbuf *m, uint16_t dport);
+
 #endif

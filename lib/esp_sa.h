@@ -21,6 +21,9 @@
 #define ESP_REPLAY_WINDOW_MAX 4096
 #define ESP_PROTO 50		/* IPv4 protocol number */
 #define ESP_NEXT_GRE 47		/* next header: what transport mode over GRE protects */
+#define ESP_NEXT_IPV4 4		/* next header in tunnel mode: an IPv4 packet */
+#define ESP_NATT_PORT 4500	/* RFC 3948 / RFC 7296 2.23: IKE and ESP-in-UDP */
+#define ESP_UDP_HDR_LEN 8
 
 enum esp_cipher {
 	ESP_CIPHER_NONE = 0,
@@ -43,6 +46,11 @@ enum esp_dir {
 
 enum esp_sa_flags {
 	ESP_SA_F_ESN = 1 << 0, /* 64-bit extended sequence numbers (RFC 4303 2.2.1) */
+	ESP_SA_F_NATT = 1 << 1, /* UDP-encapsulated (RFC 3948): port 4500 at the hub, the
+				 * peer's port in nat_port (0 = learn it from the first
+				 * authenticated inbound packet; docs/esp.md) */
+	ESP_SA_F_TUNNEL = 1 << 2, /* tunnel mode (RFC 4303 3.1.2): the whole GRE packet, its
+				   * IPv4 header included, inside ESP (next header 4) */
 };
 
 /* What control decides for one SA; a worker expands the keys itself when it applies it. */
@@ -64,6 +72,8 @@ struct esp_sa_params {
 enum esp_sa_msg_type {
 	ESP_SA_MSG_SET = 1, /* install (or replace) the SA at idx */
 	ESP_SA_MSG_DEL = 2, /* remove the SA at idx */
+	ESP_SA_MSG_NATT = 3, /* the NAT-T SA at idx now has peer port p.nat_port (learned);
+			      * keys, window and counters stay */
 };
 
 /* Control -> worker, by value on the worker's SA ring. */

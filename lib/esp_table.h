@@ -42,9 +42,11 @@ struct dp_sa {
 	struct esp_replay replay;   /* inbound window (only this worker writes it) */
 	uint32_t spi;		    /* host order */
 	uint32_t peer_addr;	    /* network order */
-	uint16_t nat_port;	    /* network order */
+	uint16_t nat_port;	    /* network order: the peer's UDP port with NAT-T, 0 = none or
+				     * (natt) not learned yet */
 	uint8_t dir;		    /* enum esp_dir, 0 = slot free */
 	uint8_t esn;
+	uint8_t natt;		    /* UDP-encapsulated (RFC 3948) */
 	uint64_t seq_base;	    /* outbound: wire seq = shared counter - seq_base */
 	struct dp_sa_counters c;
 } __rte_cache_aligned;

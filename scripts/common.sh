@@ -10,7 +10,7 @@ HUB_PACKAGES="meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 	python3 iputils-ping arping netcat-openbsd telnet tcpdump
 	gnuplot-nox
 	dpdk-doc python3-cryptography make
-	iptables"
+	iptables nftables"
 
 hub_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

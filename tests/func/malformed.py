@@ -152,7 +152,12 @@ def cases():
     add(Ether(src=MAC8, dst=BCAST, type=0x86DD) / Raw(b"\x60" + b"\0" * 60), "ethertype-unsupported")
     add(Ether(src=MAC8, dst=BCAST, type=0x8100) / Raw(b"\0" * 46), "ethertype-unsupported")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst="1.1.1.2") / GRE() / inner(), "ipv4-not-for-us")
-    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4500) / Raw(b"x" * 20), "ipv4-protocol")
+    # UDP 4500 is NAT-T (RFC 3948): this payload reads as ESP-in-UDP with SPI 0x78787878.
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4500) / Raw(b"x" * 20), "esp-unknown-spi")
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4501) / Raw(b"x" * 20), "udp-port")
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(sport=4500, dport=4500) / Raw(b"\0" * 28), "natt-ike")
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4500, len=200) / Raw(b"x" * 20), "natt-truncated")
+    add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / UDP(dport=4500) / Raw(b"\x01\x02\x03"), "natt-truncated")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / TCP(dport=179), "ipv4-protocol")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB, proto=50) / Raw(b"\0" * 40), "esp-unknown-spi")
     add(Ether(src=MAC8, dst=BCAST) / IP(src=R8, dst=HUB) / ICMP(type=0) / Raw(b"x"), "icmp-unhandled")
