@@ -151,8 +151,6 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 		nhrp_stats_drop(st, req->op, NHRP_STAT_RATE_LIMITED);
 		return;
 	}
-	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
-	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
 	x.src_ok = req->src_proto.len == 4 && req->src_nbma.len == 4 &&
 		   nhrp_tun_addr_ok(t, src_proto);
 	if (!x.src_ok)
@@ -226,8 +224,14 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 			.n_exts = n_exts,
 		};
 
-		HUB_LOG(DEBUG, nhrp, "registration of %s from %s%s: %u of %u accepted", src, from,
-			natted ? " (NAT)" : "", accepted, req->n_cies);
+		/* Formatted only when asked for: two inet_ntop() per registration are a
+		 * measurable part of the registration rate (docs/benchmarks.md). */
+		if (rte_log_can_log(hub_logtype_nhrp, RTE_LOG_DEBUG)) {
+			inet_ntop(AF_INET, &src_proto, src, sizeof(src));
+			inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
+			HUB_LOG(DEBUG, nhrp, "registration of %s from %s%s: %u of %u accepted", src,
+				from, natted ? " (NAT)" : "", accepted, req->n_cies);
+		}
 		if (nhrp_send(ctl, t, x.reply_slot, meta->outer_src, &rep) == 0) {
 			/* On the wire: control transmits as it sends. TSC bits 8..39, exact
 			 * modulo 2^40 cycles. */
