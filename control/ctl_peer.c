@@ -268,6 +268,8 @@ void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8)
 	struct ctl_peer_table *t = ctl->peers;
 	struct fwd_probe *p;
 
+	if (ctl->n_workers == 0)
+		return; /* nothing forwards: nothing to time */
 	if (t->probe_head - t->probe_tail >= CTL_PEER_PROBES || slot >= t->max) {
 		t->stats.untimed++;
 		return;
