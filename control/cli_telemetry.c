@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The hub's views for rte_telemetry (dpdk-telemetry.py -f PREFIX): /dmvpn/peers,
- * /dmvpn/stats, /dmvpn/nhrp.
+ * /dmvpn/stats, /dmvpn/nhrp, /dmvpn/latency.
  *
  * Telemetry callbacks run on the telemetry thread, but every table belongs to the
  * control lcore and changes under it, so the callbacks never read a table: they read a
@@ -53,6 +53,7 @@ struct tel_snap {
 	struct nhrp_stats nhrp;
 	uint64_t mbufs, mbufs_in_use;	/* the packet pool: size, and out of it (not cached) */
 	uint64_t heap_alloc_bytes, heap_alloc_count; /* rte_malloc, every socket */
+	struct ctl_peer_stats peer_stats; /* update counters, latencies, replica size */
 };
 
 struct cli_telemetry {
@@ -239,6 +240,57 @@ static int tel_nhrp(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static void add_hist(struct rte_tel_data *d, const char *name, const struct lat_hist *h)
+{
+	static const struct {
+		const char *suffix;
+		double q;
+	} qs[] = {{"_p50_ns", 0.5}, {"_p90_ns", 0.9}, {"_p99_ns", 0.99}, {"_p999_ns", 0.999}};
+	char key[64];
+	unsigned int i;
+
+	snprintf(key, sizeof(key), "%s_n", name);
+	rte_tel_data_add_dict_u64(d, key, h->n);
+	for (i = 0; i < RTE_DIM(qs); i++) {
+		snprintf(key, sizeof(key), "%s%s", name, qs[i].suffix);
+		rte_tel_data_add_dict_u64(d, key, lat_hist_quantile(h, qs[i].q));
+	}
+	snprintf(key, sizeof(key), "%s_mean_ns", name);
+	rte_tel_data_add_dict_u64(d, key, h->n ? h->sum_ns / h->n : 0);
+	snprintf(key, sizeof(key), "%s_max_ns", name);
+	rte_tel_data_add_dict_u64(d, key, h->max_ns);
+}
+
+/* Control-plane latencies (quantiles are bucket upper bounds, within 6.25 %) and the
+ * peer replica's measured size: what ./scripts/bench nhrp-register reports. */
+static int tel_latency(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	const struct tel_snap *s;
+
+	(void)cmd;
+	(void)params;
+	s = snap_acquire(d, false);
+	if (s == NULL)
+		return 0;
+	if (s->has_nhrp) {
+		add_hist(d, "reg_reply", &s->nhrp.reg_reply);
+		rte_tel_data_add_dict_u64(d, "registered", s->nhrp.registered);
+		rte_tel_data_add_dict_u64(d, "refreshed", s->nhrp.refreshed);
+	}
+	add_hist(d, "reg_fwd", &s->peer_stats.reg_fwd);
+	add_hist(d, "push_apply", &s->peer_stats.push_apply);
+	rte_tel_data_add_dict_u64(d, "untimed", s->peer_stats.untimed);
+	rte_tel_data_add_dict_u64(d, "peer_msgs_sent", s->peer_stats.msgs_sent);
+	rte_tel_data_add_dict_u64(d, "peer_enqueue_failed", s->peer_stats.enqueue_failed);
+	rte_tel_data_add_dict_u64(d, "peer_resyncs", s->peer_stats.resyncs);
+	rte_tel_data_add_dict_u64(d, "replica_bytes", s->peer_stats.replica_bytes);
+	rte_tel_data_add_dict_u64(d, "replica_slots", s->peer_stats.replica_slots);
+	rte_tel_data_add_dict_u64(d, "snapshot_age_ms",
+				  (rte_rdtsc() - s->tsc) * 1000 / rte_get_tsc_hz());
+	pthread_mutex_unlock(&tel_lock);
+	return 0;
+}
+
 int cli_telemetry_init(struct cli_server *srv)
 {
 	struct cli_telemetry *t = calloc(1, sizeof(*t));
@@ -258,7 +310,9 @@ int cli_telemetry_init(struct cli_server *srv)
 		    rte_telemetry_register_cmd("/dmvpn/stats", tel_stats,
 					       "Packet counters and drops by reason, summed over workers") < 0 ||
 		    rte_telemetry_register_cmd("/dmvpn/nhrp", tel_nhrp,
-					       "NHRP messages by op code, refusals by reason, bindings") < 0)
+					       "NHRP messages by op code, refusals by reason, bindings") < 0 ||
+		    rte_telemetry_register_cmd("/dmvpn/latency", tel_latency,
+					       "Registration latencies (ns) and peer replica size") < 0)
 			HUB_LOG(WARNING, cli, "telemetry commands not registered");
 		tel_registered = true;
 	}
@@ -326,6 +380,7 @@ unsigned int cli_telemetry_poll(struct cli_server *srv, uint64_t now)
 	if (t->cursor < slots)
 		return 1;
 	ctl_stats_sum(ctl, &b->totals);
+	b->peer_stats = *ctl_peer_stats(ctl);
 	b->has_nhrp = nhrp_server_stats(ctl) != NULL;
 	if (b->has_nhrp)
 		b->nhrp = *nhrp_server_stats(ctl);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +30,18 @@ struct worker_sync {
 	uint64_t sent;	   /* messages enqueued to this worker, ever */
 };
 
+/* An update being timed: done when every worker's applied_gen reaches gen. */
+struct fwd_probe {
+	uint64_t gen;
+	uint64_t push_tsc;
+	uint32_t slot;
+	uint32_t rx_tsc8;
+};
+
+/* Updates timed at once; more are counted as untimed (a registration storm still gets a
+ * sample of 64k in flight, and the list costs 1.5 MiB). */
+#define CTL_PEER_PROBES 65536
+
 struct ctl_peer_table {
 	uint32_t max;
 	struct ctl_peer *peers;		/* [max], by slot */
@@ -38,6 +51,9 @@ struct ctl_peer_table {
 	uint32_t n_bound;		/* static + dynamic */
 	struct worker_sync sync[CTL_MAX_WORKERS];
 	struct ctl_peer_stats stats;
+	uint64_t push_tsc;		/* when push() last ran */
+	struct fwd_probe *probes;	/* [CTL_PEER_PROBES], a FIFO in gen order */
+	uint32_t probe_head, probe_tail; /* free-running; index & (CTL_PEER_PROBES - 1) */
 };
 
 static uint32_t table_size(const struct hub_cfg *cfg)
@@ -60,6 +76,9 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	struct rte_hash_parameters hp = {.entries = max, .hash_func = rte_jhash,
 					 .socket_id = socket};
 	struct dp_peer_table *t;
+
+	struct rte_malloc_socket_stats before, after;
+	bool measured = rte_malloc_get_socket_stats(socket, &before) == 0;
 
 	t = rte_zmalloc_socket("dp_peers", sizeof(*t), RTE_CACHE_LINE_SIZE, socket);
 	if (t == NULL)
@@ -87,6 +106,12 @@ static int replica_create(struct hub_ctl *ctl, struct dp_worker *w, uint32_t max
 	 * the worker's loop (rte_zmalloc may skip zeroing memory it knows is clean). */
 	memset(t->peers, 0, sizeof(struct dp_peer) * max);
 	memset(t->by_nbma, 0, sizeof(struct dp_nbma_ent) * ((size_t)t->nbma_mask + 1));
+	/* What one replica of max slots costs: the first worker's is measured (every replica
+	 * is the same), rings excluded (their size does not follow the peer count). */
+	if (w->index == 0 && measured && rte_malloc_get_socket_stats(socket, &after) == 0) {
+		ctl->peers->stats.replica_bytes = after.heap_allocsz_bytes - before.heap_allocsz_bytes;
+		ctl->peers->stats.replica_slots = max;
+	}
 
 	snprintf(name, sizeof(name), "msg_w%u", w->index);
 	w->msg_ring = rte_ring_create_elem(name, sizeof(struct dp_msg), ctl->cfg->ring_size, socket,
@@ -226,6 +251,7 @@ static void push(struct hub_ctl *ctl, uint32_t slot)
 	unsigned int w;
 
 	t->stats.gen++;
+	t->push_tsc = rte_rdtsc();
 	msg_for_slot(ctl, slot, &m);
 	for (w = 0; w < ctl->n_workers; w++) {
 		/* A resync in progress sends slots from its cursor on with their latest state;
@@ -237,10 +263,80 @@ static void push(struct hub_ctl *ctl, uint32_t slot)
 	}
 }
 
+void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8)
+{
+	struct ctl_peer_table *t = ctl->peers;
+	struct fwd_probe *p;
+
+	if (ctl->n_workers == 0)
+		return; /* nothing forwards: nothing to time */
+	if (t->probe_head - t->probe_tail >= CTL_PEER_PROBES || slot >= t->max) {
+		t->stats.untimed++;
+		return;
+	}
+	p = &t->probes[t->probe_head++ & (CTL_PEER_PROBES - 1)];
+	*p = (struct fwd_probe){.gen = t->stats.gen, .push_tsc = t->push_tsc, .slot = slot,
+				.rx_tsc8 = rx_tsc8};
+}
+
+static uint64_t tsc_to_ns(uint64_t tsc)
+{
+	return (uint64_t)((double)tsc * 1e9 / (double)rte_get_tsc_hz());
+}
+
+/* Finish the timed updates every worker has applied: the time a worker started
+ * forwarding to the peer is when it applied the slot's PEER_SET (dp_peer set_tsc), and
+ * the peer is reachable through the hub once the last worker has. */
+static unsigned int probes_poll(struct hub_ctl *ctl)
+{
+	struct ctl_peer_table *t = ctl->peers;
+	unsigned int w, done = 0;
+
+	while (t->probe_tail != t->probe_head) {
+		const struct fwd_probe *p = &t->probes[t->probe_tail & (CTL_PEER_PROBES - 1)];
+		uint64_t last = 0;
+		bool lost = false;
+
+		for (w = 0; w < ctl->n_workers; w++) {
+			const struct dp_peer_table *r = ctl->workers[w]->peers;
+			uint64_t set;
+
+			if (t->sync[w].resync) {
+				lost = true; /* replayed from a cursor: generations repeat */
+				break;
+			}
+			if (__atomic_load_n(&r->applied_gen, __ATOMIC_ACQUIRE) < p->gen)
+				return done;
+			set = __atomic_load_n(&r->peers[p->slot].set_tsc, __ATOMIC_RELAXED);
+			if (set < p->push_tsc) {
+				lost = true; /* the slot was freed or flushed meanwhile */
+				break;
+			}
+			last = RTE_MAX(last, set);
+		}
+		if (lost) {
+			t->stats.untimed++;
+		} else {
+			/* rx_tsc8 holds TSC bits 8..39: the difference is exact modulo 2^40
+			 * cycles (minutes). */
+			uint32_t rx_ticks = (uint32_t)(last >> 8) - p->rx_tsc8;
+
+			lat_hist_add(&t->stats.reg_fwd, tsc_to_ns((uint64_t)rx_ticks << 8));
+			lat_hist_add(&t->stats.push_apply, tsc_to_ns(last - p->push_tsc));
+		}
+		t->probe_tail++;
+		done++;
+	}
+	return done;
+}
+
 unsigned int ctl_peer_poll(struct hub_ctl *ctl)
 {
 	struct ctl_peer_table *t = ctl->peers;
 	unsigned int w, work = 0;
+
+	if (t->probe_tail != t->probe_head)
+		work += probes_poll(ctl);
 
 	for (w = 0; w < ctl->n_workers; w++) {
 		struct worker_sync *s = &t->sync[w];
@@ -348,7 +444,8 @@ int ctl_peer_init(struct hub_ctl *ctl)
 	t->peers = rte_zmalloc("ctl_peers", sizeof(*t->peers) * t->max, 0);
 	t->free_slots = rte_malloc("ctl_peer_free", sizeof(uint32_t) * t->max, 0);
 	t->by_tunnel = rte_hash_create(&hp);
-	if (t->peers == NULL || t->free_slots == NULL || t->by_tunnel == NULL)
+	t->probes = rte_malloc("ctl_peer_probes", sizeof(*t->probes) * CTL_PEER_PROBES, 0);
+	if (t->peers == NULL || t->free_slots == NULL || t->by_tunnel == NULL || t->probes == NULL)
 		return -ENOMEM;
 	for (i = 0; i < t->max; i++)
 		t->free_slots[i] = t->max - 1 - i; /* slot 0 is handed out first */
@@ -362,8 +459,10 @@ int ctl_peer_init(struct hub_ctl *ctl)
 	rc = ctl_neigh_add_listener(ctl, on_neigh_change, ctl);
 	if (rc < 0)
 		return rc;
-	HUB_LOG(INFO, peer, "peer table: %u slots, %zu bytes per slot per worker (entry + 2 index keys)",
-		t->max, sizeof(struct dp_peer));
+	HUB_LOG(INFO, peer, "peer table: %u slots, %zu bytes per slot per worker (entry + 2 index keys); "
+		"a replica takes %" PRIu64 " bytes of rte_malloc (%.1f per slot)", t->max,
+		sizeof(struct dp_peer), t->stats.replica_bytes,
+		(double)t->stats.replica_bytes / t->max);
 	return 0;
 }
 
@@ -380,6 +479,7 @@ void ctl_peer_free(struct hub_ctl *ctl)
 	rte_hash_free(t->by_tunnel);
 	rte_free(t->peers);
 	rte_free(t->free_slots);
+	rte_free(t->probes);
 	rte_free(t);
 	ctl->peers = NULL;
 }

@@ -16,6 +16,7 @@
 #include <rte_mbuf.h>
 
 #include "control/ctl.h"
+#include "lib/lat_hist.h"
 
 enum ctl_peer_type {
 	CTL_PEER_INCOMPLETE = 0, /* known tunnel address (a route points at it), no binding */
@@ -55,6 +56,13 @@ struct ctl_peer_stats {
 	uint64_t resyncs;	  /* full resyncs started */
 	uint64_t resyncs_done;
 	uint64_t gen;		  /* generation of the last update */
+	/* Timed updates (ctl_peer_time_update): how long until every worker forwards. */
+	struct lat_hist reg_fwd;  /* the request's rx at a worker -> every worker applied */
+	struct lat_hist push_apply; /* control's push -> every worker applied */
+	uint64_t untimed;	  /* timed updates given up: probe list full or a resync ran */
+	/* One worker's replica, measured once at start: rte_malloc bytes for slots slots. */
+	uint64_t replica_bytes;
+	uint32_t replica_slots;
 };
 
 int ctl_peer_init(struct hub_ctl *ctl);
@@ -91,7 +99,12 @@ void ctl_peer_counters(const struct hub_ctl *ctl, uint32_t slot, struct ctl_peer
 /* Send m to every worker (resyncing those whose ring is full). */
 void ctl_peer_broadcast(struct hub_ctl *ctl, const struct dp_msg *m);
 
-/* Progress pending resyncs; call every loop. Returns work done. */
+/* Time the update ctl_peer_set() just pushed for slot: rx_tsc8 is when the request that
+ * caused it reached a worker (struct dp_punt_meta). ctl_peer_poll() adds the samples to
+ * stats reg_fwd and push_apply once every worker has applied it. */
+void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8);
+
+/* Progress pending resyncs and timed updates; call every loop. Returns work done. */
 unsigned int ctl_peer_poll(struct hub_ctl *ctl);
 /* True when every worker has applied every update up to the current generation. */
 bool ctl_peer_synced(const struct hub_ctl *ctl);

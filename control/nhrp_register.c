@@ -23,6 +23,7 @@ struct reg_ctx {
 	uint16_t nat_port;
 	bool src_ok;
 	int reply_slot; /* the sender's binding, once accepted */
+	uint32_t rx_tsc8; /* when a worker received the request (struct dp_punt_meta) */
 };
 
 /* Decide one CIE and apply it. Returns its code; *holdtime gets the holdtime granted. */
@@ -93,23 +94,29 @@ static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_
 	}
 	if (addr == src_proto)
 		x->reply_slot = slot;
+	ctl_peer_time_update(ctl, (uint32_t)slot, x->rx_tsc8);
 	return NHRP_CIE_SUCCESS;
 }
 
-/* The per-source budget for registrations from sources without a binding. */
-static bool new_source_ok(struct nhrp_server *s, uint32_t src)
+/* The per-source budget for registrations from sources without a binding: rate per
+ * second (the tunnel's nhrp new_source_rate, NHRP_NEW_PER_SOURCE by default), burst the
+ * same. */
+static bool new_source_ok(struct nhrp_server *s, uint32_t src, uint32_t rate)
 {
 	struct nhrp_new_bucket *b = &s->new_src[(rte_be_to_cpu_32(src) * 2654435761u) >> 20 &
 						(NHRP_NEW_BUCKETS - 1)];
 	uint64_t now = rte_rdtsc(), hz = rte_get_tsc_hz(), add;
 
+	if (rate == 0)
+		rate = NHRP_NEW_PER_SOURCE;
 	if (b->last == 0) {
 		b->last = now;
-		b->tokens = NHRP_NEW_PER_SOURCE;
+		b->tokens = rate;
 	}
-	add = (now - b->last) * NHRP_NEW_PER_SOURCE / hz;
+	/* 128-bit: (now - last) * rate overflows 64 bits after a few minutes at high rates. */
+	add = (uint64_t)((unsigned __int128)(now - b->last) * rate / hz);
 	if (add > 0) {
-		b->tokens = (uint32_t)RTE_MIN((uint64_t)NHRP_NEW_PER_SOURCE, b->tokens + add);
+		b->tokens = (uint32_t)RTE_MIN((uint64_t)rate, b->tokens + add);
 		b->last = now;
 	}
 	if (b->tokens == 0)
@@ -123,7 +130,8 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 {
 	struct nhrp_stats *st = &ctl->nhrp->stats;
 	struct reg_ctx x = {.ctl = ctl, .t = t, .req = req, .outer_src = meta->outer_src,
-			    .nat_port = meta->nat_port, .reply_slot = -1};
+			    .nat_port = meta->nat_port, .reply_slot = -1,
+			    .rx_tsc8 = meta->rx_tsc8};
 	struct nhrp_build_cie cies[NHRP_MAX_CIES];
 	struct nhrp_build_cie nat_cies[NHRP_MAX_EXT_CIES + 2];
 	struct nhrp_build_ext exts[NHRP_MAX_EXTS];
@@ -138,12 +146,11 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 
 	/* Not answered when over budget: a reply to a spoofed source would be an
 	 * amplifier. */
-	if (meta->src_slot < 0 && !new_source_ok(ctl->nhrp, meta->outer_src)) {
+	if (meta->src_slot < 0 &&
+	    !new_source_ok(ctl->nhrp, meta->outer_src, t->cfg->nhrp.new_source_rate)) {
 		nhrp_stats_drop(st, req->op, NHRP_STAT_RATE_LIMITED);
 		return;
 	}
-	inet_ntop(AF_INET, &src_proto, src, sizeof(src));
-	inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
 	x.src_ok = req->src_proto.len == 4 && req->src_nbma.len == 4 &&
 		   nhrp_tun_addr_ok(t, src_proto);
 	if (!x.src_ok)
@@ -217,9 +224,22 @@ void nhrp_registration_input(struct hub_ctl *ctl, const struct nhrp_tun *t,
 			.n_exts = n_exts,
 		};
 
-		HUB_LOG(DEBUG, nhrp, "registration of %s from %s%s: %u of %u accepted", src, from,
-			natted ? " (NAT)" : "", accepted, req->n_cies);
-		nhrp_send(ctl, t, x.reply_slot, meta->outer_src, &rep);
+		/* Formatted only when asked for: two inet_ntop() per registration are a
+		 * measurable part of the registration rate (docs/benchmarks.md). */
+		if (rte_log_can_log(hub_logtype_nhrp, RTE_LOG_DEBUG)) {
+			inet_ntop(AF_INET, &src_proto, src, sizeof(src));
+			inet_ntop(AF_INET, &meta->outer_src, from, sizeof(from));
+			HUB_LOG(DEBUG, nhrp, "registration of %s from %s%s: %u of %u accepted", src,
+				from, natted ? " (NAT)" : "", accepted, req->n_cies);
+		}
+		if (nhrp_send(ctl, t, x.reply_slot, meta->outer_src, &rep) == 0) {
+			/* On the wire: control transmits as it sends. TSC bits 8..39, exact
+			 * modulo 2^40 cycles. */
+			uint32_t ticks = (uint32_t)(rte_rdtsc() >> 8) - meta->rx_tsc8;
+
+			lat_hist_add(&st->reg_reply, (uint64_t)((double)ticks * 256e9 /
+								 (double)rte_get_tsc_hz()));
+		}
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/lat_hist.h"
 #include "lib/nhrp_wire.h"
 
 #define NHRP_STAT_REASONS(X)                                                                  \
@@ -54,6 +55,8 @@ struct nhrp_stats {
 	uint64_t res_relayed;		   /* Resolution Replies relayed to their requester */
 	uint64_t purges_sent;		   /* Purge Requests sent (binding cleared or moved) */
 	uint64_t purge_replies;		   /* Purge Replies received for them */
+	struct lat_hist reg_reply;	   /* Registration Request rx at a worker -> its
+					    * reply handed to the port (ns) */
 };
 
 /* The reason's stable name ("auth-failure"), or "unknown". */

@@ -15,6 +15,7 @@ struct dp_local {
 	uint16_t n_punt_low;
 	struct rte_mbuf *punt_low[DP_PUNT_BURST];
 	struct dp_redirect_limiter redirect;
+	uint32_t rx_tsc8;		/* TSC >> 8 before this iteration's rx bursts */
 };
 
 static inline void dp_punt_ring_flush(struct dp_worker *w, struct rte_ring *r,
@@ -43,7 +44,10 @@ static inline void dp_punt_flush(struct dp_worker *w, struct dp_local *l)
 /* Queue m for control; its punt metadata type must already be set. */
 static inline void dp_punt(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m)
 {
-	dp_punt_meta(m, w->shared->punt_meta_offset)->worker = (uint8_t)w->index;
+	struct dp_punt_meta *meta = dp_punt_meta(m, w->shared->punt_meta_offset);
+
+	meta->worker = (uint8_t)w->index;
+	meta->rx_tsc8 = l->rx_tsc8;
 	l->punt[l->n_punt++] = m;
 	if (l->n_punt == DP_PUNT_BURST)
 		dp_punt_flush(w, l);
@@ -53,7 +57,10 @@ static inline void dp_punt(struct dp_worker *w, struct dp_local *l, struct rte_m
  * registrations) on the low-priority ring, so it cannot crowd out known spokes. */
 static inline void dp_punt_low(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m)
 {
-	dp_punt_meta(m, w->shared->punt_meta_offset)->worker = (uint8_t)w->index;
+	struct dp_punt_meta *meta = dp_punt_meta(m, w->shared->punt_meta_offset);
+
+	meta->worker = (uint8_t)w->index;
+	meta->rx_tsc8 = l->rx_tsc8;
 	l->punt_low[l->n_punt_low++] = m;
 	if (l->n_punt_low == DP_PUNT_BURST)
 		dp_punt_ring_flush(w, w->punt_low_ring, l->punt_low, &l->n_punt_low,

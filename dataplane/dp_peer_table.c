@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <rte_cycles.h>
+
 #include "dataplane/dp_peer_table.h"
 
 /* Upsert (addr, port) -> slot. The index has at least twice as many cells as there are
@@ -143,6 +145,9 @@ static int peer_set(struct dp_peer_table *t, uint32_t slot, const struct dp_peer
 		mcast_del(t, slot);
 	if (d->state == DP_PEER_UP)
 		nbma_index_add(t, d->nbma_addr, d->nat_port, slot);
+	/* From now on this worker forwards to the peer. Updates run at control's pace, so a
+	 * TSC read each costs the packet path nothing. */
+	p->set_tsc = rte_rdtsc();
 	return 0;
 }
 

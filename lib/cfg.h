@@ -75,6 +75,8 @@ struct cfg_nhrp {
 	bool resolution_forward;	 /* true: forward Resolution Requests to the owner
 					  * (Cisco hub default); false: answer from the cache */
 	uint32_t max_peers;		 /* 1..4194304, default 1048576 */
+	uint32_t new_source_rate;	 /* registrations per second and outer source without a
+					  * binding (a token bucket per address hash), default 50 */
 	struct cfg_nhrp_map *maps;
 	unsigned int n_maps;
 };

@@ -145,6 +145,7 @@ static const struct cfg_key nhrp_keys[] = {
 	K_INT("max_peers", struct cfg_nhrp, max_peers, CFG_CT_U32, 1, 4194304, 1048576, 0),
 	K_LIST("maps", struct cfg_nhrp, maps, n_maps, struct cfg_nhrp_map, 0, CFG_MAX_MAPS,
 	       map_section, CFG_KEY_DYNAMIC),
+	K_INT("new_source_rate", struct cfg_nhrp, new_source_rate, CFG_CT_U32, 1, 10000000, 50, 0),
 };
 static const struct cfg_section nhrp_section = SECTION_NOLINE(nhrp_keys);
 

@@ -28,7 +28,9 @@ struct dp_peer {
 	uint64_t bytes_out;
 	uint64_t drops;		/* packets to or from it that were dropped */
 	uint64_t hairpin;	/* packets from it that left by the tunnel again */
-	uint64_t pad[2];
+	uint64_t set_tsc;	/* TSC when this worker last applied a PEER_SET for the slot
+				 * (control's registration -> forwarding latency) */
+	uint64_t pad;
 };
 static_assert(sizeof(struct dp_peer) == 128, "dp_peer is two cache lines");
 

@@ -85,6 +85,8 @@ struct dp_punt_meta {
 	uint32_t outer_src; /* outer IPv4 source (NHRP, LOCAL), network order */
 	int32_t src_slot;   /* peer slot of the outer source, -1 = unknown */
 	uint32_t dst_slot;  /* NEIGH: the peer the packet is for */
+	uint32_t rx_tsc8;   /* TSC >> 8 (about 0.1 us, wraps after minutes) of the worker's
+			     * loop iteration that received it: control's latency figures */
 };
 
 /* Counters one worker writes. Per port counters are indexed by DPDK port id. */

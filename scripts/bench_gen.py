@@ -13,6 +13,12 @@
 #       rte_telemetry; print one JSON object
 #   bench_gen.py report --results RUNS.jsonl --meta META.json [--json FILE] [--doc FILE]
 #       medians over the repetitions -> JSON, the table in docs/benchmarks.md, PNG plots
+#   bench_gen.py config-nhrp --spokes N --workers W --socket PATH
+#       the hub configuration of nhrp-register (underlay = a net_memif server)
+#   bench_gen.py reg-collect --prefix P --mode saturated|paced < GENERATOR.json
+#       the generator's result plus the hub's /dmvpn/latency: one JSON line
+#   bench_gen.py reg-report --runs RUNS.jsonl --meta META.json [--json FILE] [--doc FILE]
+#       nhrp-register medians -> appended to the JSON array, its own block in the doc
 #
 # Kinds (addresses match the generated configuration):
 #   gre-hairpin  underlay port only. Ether / IPv4 (spoke NBMA -> hub) / GRE key 42 / inner
@@ -901,6 +907,198 @@ def cmd_report(a):
         f.write(head + BEGIN + block + END + tail)
 
 
+# ---------------------------------------------------------------------------- nhrp-register
+# The control-plane scenario: tests/tools/nhrp_reggen (a net_memif client) registers N
+# distinct spokes with a hub whose underlay port is the net_memif server. Addresses match
+# the generator's: spoke i is NBMA 100.64.0.1 + i (RFC 6598), tunnel 172.16.0.2 + i.
+REG_BEGIN = "<!-- scripts/bench nhrp-register results: begin (generated, edit by running ./scripts/bench nhrp-register) -->"
+REG_END = "<!-- scripts/bench nhrp-register results: end -->"
+REG_DATA = "<!-- nhrp-register-data "
+REG_GOALS = {"regs_per_s": 200000, "bytes_per_peer_per_worker": 256, "reg_to_fwd_p99_us": 100}
+
+
+def config_nhrp_text(spokes, workers, socket_path):
+    out = ["# dmvpn-hub benchmark: NHRP registrations (./scripts/bench nhrp-register). Written by",
+           f"#   scripts/bench_gen.py config-nhrp --spokes {spokes} --workers {workers} --socket PATH",
+           "# The underlay port is a net_memif server; tests/tools/nhrp_reggen is the client and",
+           "# plays the spokes and the underlay gateway 10.0.0.254.",
+           "# max_peers = the spokes, so the peer replica (preallocated for max_peers) is sized",
+           "# for exactly them and its size per slot is the size per peer. new_source_rate is",
+           "# raised from 50: every spoke is a new outer source and the per-source token buckets",
+           "# are shared by address hash (4096 of them), so at 200k registrations/s each bucket",
+           "# sees about 50 per second and the default would refuse part of the benchmark.",
+           "", "ports = (", "	{", '		name = "bench0";',
+           f'		device = "net_memif0,role=server,socket={socket_path}";',
+           '		role = "underlay";', f'		address = "{HUB_NBMA}/24";', f'		gateway = "{GATEWAY}";',
+           "		rx_ring = 1024;", "		tx_ring = 1024;", "	}", ");", "",
+           "tunnels = (", "	{", '		name = "Tunnel0";', '		address = "172.16.0.1/12";',
+           '		source = "bench0";', f"		key = {KEY};", "		mtu = 1400;", "		nhrp = {",
+           "			redirect = false;", f"			max_peers = {spokes};",
+           "			new_source_rate = 10000000;", "		};", "	}", ");", "",
+           "cli = {", "	port = 0; # no CLI during a benchmark", "};", "",
+           "log = {", '	level = "notice";',
+           '	types = ( { name = "hub.main"; level = "info"; }, { name = "hub.port"; level = "info"; },',
+           '		  { name = "hub.peer"; level = "info"; } );', "};", ""]
+    return "\n".join(out)
+
+
+def cmd_config_nhrp(a):
+    if not 1 <= a.spokes <= 1048574:
+        sys.exit("--spokes must be 1..1048574 (172.16.0.0/12 less the hub and the network)")
+    sys.stdout.write(config_nhrp_text(a.spokes, a.workers, a.socket))
+
+
+def cmd_reg_collect(a):
+    """The generator's JSON (stdin) + the hub's /dmvpn/latency once it has timed every
+    registration it answered: one JSON line."""
+    gen = json.loads(sys.stdin.read())
+    deadline = time.monotonic() + a.timeout
+    lat = None
+    while time.monotonic() < deadline:
+        try:
+            lat = telemetry(a.prefix, "/dmvpn/latency")
+        except (OSError, ValueError, KeyError):
+            lat = None
+        if (lat and "reg_reply_n" in lat and lat["reg_reply_n"] >= gen["accepted"] + gen["refused"] and
+                lat["reg_fwd_n"] + lat["untimed"] >= lat["registered"]):
+            break
+        time.sleep(0.5)
+    else:
+        sys.exit(f"nhrp-register: the hub's /dmvpn/latency never covered the run: {lat}")
+    us = lambda k: round(lat[k] / 1000.0, 2)
+    rec = dict(gen, mode=a.mode,
+               hub_reply_p50_us=us("reg_reply_p50_ns"), hub_reply_p99_us=us("reg_reply_p99_ns"),
+               hub_reply_max_us=us("reg_reply_max_ns"),
+               reg_to_fwd_p50_us=us("reg_fwd_p50_ns"), reg_to_fwd_p99_us=us("reg_fwd_p99_ns"),
+               reg_to_fwd_max_us=us("reg_fwd_max_ns"),
+               push_to_apply_p50_us=us("push_apply_p50_ns"), push_to_apply_p99_us=us("push_apply_p99_ns"),
+               registered=lat["registered"], untimed=lat["untimed"], timed=lat["reg_fwd_n"],
+               enqueue_failed=lat["peer_enqueue_failed"], resyncs=lat["peer_resyncs"],
+               replica_bytes=lat["replica_bytes"], replica_slots=lat["replica_slots"],
+               bytes_per_peer_per_worker=round(lat["replica_bytes"] / max(1, lat["replica_slots"]), 1))
+    print(json.dumps(rec))
+
+
+def reg_rows(runs, meta):
+    """Medians over repetitions, per worker count: one row per (workers), the saturated
+    run's throughput and the paced run's latencies side by side."""
+    rows = []
+    for w in sorted({r["workers"] for r in runs}):
+        sat = [r for r in runs if r["workers"] == w and r["mode"] == "saturated"]
+        paced = [r for r in runs if r["workers"] == w and r["mode"] == "paced"]
+        if not sat or not paced:
+            continue
+        m = lambda rs, k: statistics.median(r[k] for r in rs)
+        row = {"name": "nhrp-register", "workers": w, "spokes": sat[0]["spokes"],
+               "pkt_size": sat[0].get("frame_len", 0),
+               "regs_per_s": round(m(sat, "regs_per_s")), "regs_per_s_runs": [round(r["regs_per_s"]) for r in sat],
+               "latency_p50_us": m(paced, "hub_reply_p50_us"), "latency_p99_us": m(paced, "hub_reply_p99_us"),
+               "reg_to_fwd_p50_us": m(paced, "reg_to_fwd_p50_us"), "reg_to_fwd_p99_us": m(paced, "reg_to_fwd_p99_us"),
+               "push_to_apply_p50_us": m(paced, "push_to_apply_p50_us"),
+               "push_to_apply_p99_us": m(paced, "push_to_apply_p99_us"),
+               "rtt_p50_us": m(paced, "latency_p50_us"), "rtt_p99_us": m(paced, "latency_p99_us"),
+               "paced_spokes": paced[0]["spokes"], "paced_rate": paced[0]["rate"],
+               "saturated_window": sat[0]["window"],
+               "saturated_latency_p50_us": m(sat, "hub_reply_p50_us"),
+               "saturated_latency_p99_us": m(sat, "hub_reply_p99_us"),
+               "saturated_reg_to_fwd_p50_us": m(sat, "reg_to_fwd_p50_us"),
+               "saturated_reg_to_fwd_p99_us": m(sat, "reg_to_fwd_p99_us"),
+               "saturated_push_to_apply_p99_us": m(sat, "push_to_apply_p99_us"),
+               "bytes_per_peer_per_worker": m(sat, "bytes_per_peer_per_worker"),
+               "replica_bytes": sat[0]["replica_bytes"], "replica_slots": sat[0]["replica_slots"],
+               "retries": sum(r["retries"] for r in sat + paced),
+               "untimed": sum(r["untimed"] for r in sat + paced),
+               "runs": len(sat), "date": meta["date"], "loadavg": meta.get("loadavg")}
+        row.update(meta.get("reg_baseline", {
+            "baseline": "none",
+            "baseline_reason": "FRR nhrpd as hub needs a kernel GRE device, which only the UML lab has "
+                               "(no GRE in this host kernel); not automated yet, see docs/benchmarks.md"}))
+        row["goals"] = REG_GOALS
+        row["goals_met"] = {"regs_per_s": row["regs_per_s"] >= REG_GOALS["regs_per_s"],
+                            "bytes_per_peer_per_worker":
+                                row["bytes_per_peer_per_worker"] <= REG_GOALS["bytes_per_peer_per_worker"],
+                            "reg_to_fwd_p99_us": row["reg_to_fwd_p99_us"] <= REG_GOALS["reg_to_fwd_p99_us"]}
+        rows.append(row)
+    return rows
+
+
+def reg_table(rows, runs_meta):
+    md = ["| spokes | workers | regs/s (saturated, window) | reply p50 / p99 µs | registration → all workers p50 / p99 µs | "
+          "control push → all workers p50 / p99 µs | generator RTT p50 / p99 µs | under saturation: reply p50 / p99 µs, "
+          "reg → fwd p99 µs | bytes / peer / worker | baseline | run |",
+          "|---:|---:|---:|---|---|---|---|---|---:|---|---|"]
+    for r in rows:
+        base = r.get("baseline", "none")
+        if base == "none":
+            base = "none: " + r.get("baseline_reason", "")
+        else:
+            base += f" {r.get('baseline_regs_per_s', '?')} regs/s, RTT p50 {r.get('baseline_rtt_p50_us', '?')} µs"
+        md.append(f"| {r['spokes']} | {r['workers']} | **{r['regs_per_s']}** (w {r['saturated_window']}; runs "
+                  f"{', '.join(str(x) for x in r['regs_per_s_runs'])}) | {r['latency_p50_us']} / {r['latency_p99_us']} | "
+                  f"**{r['reg_to_fwd_p50_us']} / {r['reg_to_fwd_p99_us']}** | {r['push_to_apply_p50_us']} / "
+                  f"{r['push_to_apply_p99_us']} | {r['rtt_p50_us']} / {r['rtt_p99_us']} | "
+                  f"{r['saturated_latency_p50_us']} / {r['saturated_latency_p99_us']}, {r['saturated_reg_to_fwd_p99_us']} | "
+                  f"**{r['bytes_per_peer_per_worker']}** | {base} | {r['run']} |")
+    md.append("")
+    md.append("Latencies at light load come from the paced run (spokes and rate in the row's data below); goals: "
+              + ", ".join(f"{k} {'≥' if k == 'regs_per_s' else '≤'} {v}" for k, v in REG_GOALS.items()) + ".")
+    for rid, m in runs_meta.items():
+        md.append("")
+        md.append(f"Run {rid}: {m.get('machine')}; DPDK {m.get('dpdk')}; hub {m.get('hub_version')}; "
+                  f"{m.get('sched')}; load average before the run {m.get('loadavg', '?')}.")
+        md.append("")
+        md.append(f"    {m.get('command')}")
+    return "\n".join(md)
+
+
+def cmd_reg_report(a):
+    with open(a.meta) as f:
+        meta = json.load(f)
+    with open(a.runs) as f:
+        runs = [json.loads(line) for line in f if line.strip()]
+    if a.baseline and os.path.exists(a.baseline):
+        with open(a.baseline) as f:
+            meta["reg_baseline"] = json.load(f)
+    rows = reg_rows(runs, meta)
+    for r in rows:
+        print(f"nhrp-register w{r['workers']} {r['spokes']} spokes: {r['regs_per_s']} regs/s; reply p50/p99 "
+              f"{r['latency_p50_us']}/{r['latency_p99_us']} us; reg->fwd p50/p99 {r['reg_to_fwd_p50_us']}/"
+              f"{r['reg_to_fwd_p99_us']} us; {r['bytes_per_peer_per_worker']} B/peer/worker; goals met "
+              f"{r['goals_met']}")
+    if a.json:
+        prev = []
+        if os.path.exists(a.json):
+            with open(a.json) as f:
+                prev = json.load(f)
+        with open(a.json, "w") as f:
+            json.dump(prev + rows, f, indent=1)
+            f.write("\n")
+    if not a.doc or not rows:
+        return
+    text = open(a.doc).read() if os.path.exists(a.doc) else "# Benchmarks\n"
+    data = {"rows": [], "runs": {}}
+    if REG_BEGIN in text and REG_END in text:
+        head, rest = text.split(REG_BEGIN, 1)
+        block, tail = rest.split(REG_END, 1)
+        if REG_DATA in block:
+            data = json.loads(block.split(REG_DATA, 1)[1].split(" -->", 1)[0])
+    else:
+        head, tail = text.rstrip("\n") + "\n\n", "\n"
+    run_id = meta["date"]
+    data["runs"][run_id] = {k: meta.get(k) for k in ("date", "machine", "dpdk", "hub_version", "sched",
+                                                     "command", "loadavg")}
+    key = lambda r: f"{r['spokes']}|{r['workers']}"
+    new = {key(r): dict(r, run=run_id) for r in rows}
+    old = {key(r): r for r in data["rows"]}
+    order = [key(r) for r in data["rows"]] + [k for k in new if k not in old]
+    data["rows"] = sorted((new.get(k, old.get(k)) for k in order), key=lambda r: (r["spokes"], r["workers"]))
+    used = {r["run"] for r in data["rows"]}
+    data["runs"] = {k: v for k, v in data["runs"].items() if k in used}
+    block = "\n" + reg_table(data["rows"], data["runs"]) + "\n\n" + REG_DATA + json.dumps(data) + " -->\n"
+    with open(a.doc, "w") as f:
+        f.write(head + REG_BEGIN + block + REG_END + tail)
+
+
 def main():
     ap = argparse.ArgumentParser(description="helpers for ./scripts/bench")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -950,6 +1148,23 @@ def main():
     p.add_argument("--json")
     p.add_argument("--doc")
     p.set_defaults(func=cmd_report)
+    p = sub.add_parser("config-nhrp")
+    p.add_argument("--spokes", type=int, default=100000)
+    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--socket", required=True, help="the net_memif control socket path")
+    p.set_defaults(func=cmd_config_nhrp)
+    p = sub.add_parser("reg-collect")
+    p.add_argument("--prefix", required=True)
+    p.add_argument("--mode", choices=("saturated", "paced"), required=True)
+    p.add_argument("--timeout", type=float, default=30)
+    p.set_defaults(func=cmd_reg_collect)
+    p = sub.add_parser("reg-report")
+    p.add_argument("--runs", required=True)
+    p.add_argument("--meta", required=True)
+    p.add_argument("--baseline", help="JSON of the FRR nhrpd side-by-side, if measured")
+    p.add_argument("--json")
+    p.add_argument("--doc")
+    p.set_defaults(func=cmd_reg_report)
     a = ap.parse_args()
     a.func(a)
 

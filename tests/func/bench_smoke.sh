@@ -85,4 +85,34 @@ t_check "no DPDK runtime directory left behind" \
 	bash -c "! ls -d /var/run/dpdk/dmvpn-bencht$T_ID-* 2>/dev/null | grep -q ."
 t_check "no temporary files left behind" bash -c "! ls -A '$DIR/tmp' | grep -q ."
 grep -E '^(gre-hairpin|lan-to-gre|crypto|esp-)' "$DIR/bench.log"
+
+# The control-plane scenario: 2000 spokes register over net_memif (tests/tools/nhrp_reggen),
+# saturated then paced; the JSON row must carry measured figures, not placeholders.
+REGGEN=$(dirname "$HUB")/../tests/tools/nhrp_reggen
+if [ -x "$REGGEN" ]; then
+	TMPDIR=$DIR/tmp BENCH_ID=r$T_ID timeout -s KILL 240 ./scripts/bench --quick --hub "$HUB" \
+		--json "$DIR/reg.json" --spokes 2000 nhrp-register > "$DIR/reg.log" 2>&1
+	rc=$?
+	t_check "scripts/bench --quick --spokes 2000 nhrp-register exits 0 (rc=$rc)" [ "$rc" -eq 0 ]
+	[ "$rc" -eq 0 ] || tail -n 40 "$DIR/reg.log"
+	t_check "nhrp-register JSON: every spoke registered, figures measured" /usr/bin/python3 - "$DIR/reg.json" <<'PY'
+import json, sys
+rows = [r for r in json.load(open(sys.argv[1])) if r.get("name") == "nhrp-register"]
+r = rows[0] if len(rows) == 1 else {}
+need = ("name", "workers", "regs_per_s", "latency_p50_us", "latency_p99_us", "bytes_per_peer_per_worker",
+        "reg_to_fwd_p50_us", "reg_to_fwd_p99_us", "baseline", "spokes")
+ok = (all(k in r for k in need) and r["spokes"] == 2000 and r["regs_per_s"] > 0 and
+      0 < r["latency_p50_us"] <= r["latency_p99_us"] and 0 < r["reg_to_fwd_p50_us"] <= r["reg_to_fwd_p99_us"] and
+      100 < r["bytes_per_peer_per_worker"] < 4096 and r["replica_slots"] == 2000 and
+      (r["baseline"] != "none" or r.get("baseline_reason")))
+if not ok:
+    print(json.dumps(r), file=sys.stderr)
+sys.exit(0 if ok else 1)
+PY
+	t_check "nhrp-register: no DPDK runtime directory left behind" \
+		bash -c "! ls -d /var/run/dpdk/dmvpn-benchr$T_ID-* 2>/dev/null | grep -q ."
+	grep -E '^nhrp-register' "$DIR/reg.log"
+else
+	t_fail "nhrp-register: $REGGEN missing (built with the tests)"
+fi
 t_done
