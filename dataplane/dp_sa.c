@@ -14,6 +14,30 @@ static inline bool out_indexed(const struct dp_sa *s)
 	return !s->natt || s->nat_port != 0;
 }
 
+/* The outbound index and its key count (the worker skips the lookup while it is 0):
+ * every change goes through these two. */
+static void out_index_del(struct dp_sa_table *t, const struct dp_sa_peer_key *k, uint32_t idx)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(t->out_by_peer, k, &data) >= 0 && (uintptr_t)data == idx &&
+	    rte_hash_del_key(t->out_by_peer, k) >= 0)
+		t->n_out_keys--;
+}
+
+/* An upsert: a new outbound SA for a peer takes over from the old one at once (make
+ * before break); the old one's DEL then leaves the index alone. */
+static int out_index_add(struct dp_sa_table *t, const struct dp_sa_peer_key *k, uint32_t idx)
+{
+	int fresh = rte_hash_lookup(t->out_by_peer, k) < 0;
+
+	if (rte_hash_add_key_data(t->out_by_peer, k, (void *)(uintptr_t)idx) < 0)
+		return -ENOSPC;
+	if (fresh)
+		t->n_out_keys++;
+	return 0;
+}
+
 /* Remove slot idx from the indexes, only where they still point at it. */
 static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
 {
@@ -27,9 +51,7 @@ static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
 	} else if (s->dir == ESP_DIR_OUT && out_indexed(s)) {
 		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
 
-		if (rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
-		    (uintptr_t)data == idx && rte_hash_del_key(t->out_by_peer, &k) >= 0)
-			t->n_out_keys--;
+		out_index_del(t, &k, idx);
 	}
 	s->dir = 0;
 }
@@ -58,13 +80,8 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 		rc = 0; /* indexed once control tells the learned port (ESP_SA_MSG_NATT) */
 	} else {
 		struct dp_sa_peer_key k = {.addr = p->peer_addr, .port = p->nat_port};
-		int fresh = rte_hash_lookup(t->out_by_peer, &k) < 0;
 
-		/* An upsert: a new outbound SA for a peer takes over from the old one at once
-		 * (make before break); the old one's DEL then leaves the index alone. */
-		rc = rte_hash_add_key_data(t->out_by_peer, &k, (void *)(uintptr_t)idx);
-		if (rc >= 0 && fresh)
-			t->n_out_keys++;
+		rc = out_index_add(t, &k, idx);
 	}
 	if (rc < 0)
 		return -ENOSPC;
@@ -77,18 +94,16 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 static int sa_natt(struct dp_sa_table *t, uint32_t idx, uint16_t port)
 {
 	struct dp_sa *s = &t->sa[idx];
-	void *data;
 
 	if (s->dir == 0 || !s->natt || port == 0)
 		return -EINVAL;
 	if (s->dir == ESP_DIR_OUT) {
 		struct dp_sa_peer_key k = {.addr = s->peer_addr, .port = s->nat_port};
 
-		if (out_indexed(s) && rte_hash_lookup_data(t->out_by_peer, &k, &data) >= 0 &&
-		    (uintptr_t)data == idx)
-			rte_hash_del_key(t->out_by_peer, &k);
+		if (out_indexed(s))
+			out_index_del(t, &k, idx);
 		k.port = port;
-		if (rte_hash_add_key_data(t->out_by_peer, &k, (void *)(uintptr_t)idx) < 0)
+		if (out_index_add(t, &k, idx) < 0)
 			return -ENOSPC;
 	}
 	s->nat_port = port;
