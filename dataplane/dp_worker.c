@@ -140,18 +140,21 @@ int dp_worker_main(void *arg)
 
 	while (!sh->stop) {
 		uint64_t start = rte_rdtsc(), took;
-		unsigned int q, total = 0;
+		unsigned int q, total = 0, applied;
 
 		/* The rx time of what this iteration punts (control's latency figures): one
 		 * TSC read per iteration, refreshed below only after an apply phase. */
 		l->rx_tsc8 = (uint32_t)(start >> 8);
 		/* Table updates first, bounded, so a burst of changes cannot stall rx. */
-		if (dp_peer_apply_ring(w->peers, w->msg_ring, DP_MSG_APPLY_MAX) > 0) {
+		applied = dp_peer_apply_ring(w->peers, w->msg_ring, DP_MSG_APPLY_MAX);
+		if (applied > 0) {
 			took = rte_rdtsc() - start;
 			l->rx_tsc8 = (uint32_t)((start + took) >> 8);
 			total++;
 			if (took > w->stats.max_apply_cycles)
 				w->stats.max_apply_cycles = took;
+			if (applied > w->stats.max_apply_msgs)
+				w->stats.max_apply_msgs = applied;
 		}
 		if (w->sa_ring != NULL && dp_sa_apply_ring(w->sa, w->sa_ring, DP_SA_APPLY_MAX) > 0) {
 			took = rte_rdtsc() - start;

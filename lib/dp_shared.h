@@ -109,6 +109,7 @@ struct dp_worker_stats {
 	uint64_t port_tx_bytes[DP_MAX_PORTS];
 	uint64_t drops[HUB_DROP_MAX];
 	uint64_t natt_keepalives; /* NAT-keepalives (RFC 3948 2.3) absorbed: not drops */
+	uint64_t max_apply_msgs;  /* most peer-table messages applied in one iteration */
 } __rte_cache_aligned;
 
 struct dp_rxq {
