@@ -63,7 +63,11 @@
 	X(ESP_CRYPTO, "esp-crypto-error")       /* IPsec-MB job failed, or no flat buffer */ \
 	X(ESP_SEQ_OVERFLOW, "esp-seq-overflow") /* 32-bit sequence used up: rekey (3.3.3) */ \
 	X(ESP_NO_SA, "esp-no-sa")               /* protection required, peer has no SA */      \
-	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */
+	X(UNPROTECTED, "unprotected")           /* clear GRE/NHRP on a protected tunnel */     \
+	X(ARP_MERGED, "arp-merged")             /* for another address, from a known neighbour: \
+						 * its entry refreshed (RFC 826), nothing else */ \
+	X(ARP_OWN_ADDRESS, "arp-own-address")   /* sender claims the port's own address */     \
+	X(ARP_TABLE_FULL, "arp-table-full")     /* reply to us, no room to learn the sender */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,
