@@ -262,26 +262,42 @@ void ctl_neigh_input(struct hub_ctl *ctl, unsigned int port_idx, struct rte_mbuf
 	if (rte_is_multicast_ether_addr(&d.arp_sha) || rte_is_zero_ether_addr(&d.arp_sha))
 		goto malformed;
 
+	/* Someone else claiming the port's own address (a conflict, or spoofing): nothing from
+	 * it is learned or merged. */
+	if (d.arp_sip == dp->addr) {
+		ctl->drops[HUB_DROP_ARP_OWN_ADDRESS]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
 	/* RFC 826 merge: update an existing entry for the sender whatever the target. */
 	e = d.arp_sip != 0 ? entry_find(t, port_idx, d.arp_sip) : NULL;
 	if (e != NULL)
 		entry_confirm(ctl, e, &d.arp_sha, now);
 
-	if (d.arp_tip != dp->addr || d.arp_sip == dp->addr) {
-		if (e == NULL) {
-			ctl->drops[HUB_DROP_ARP_NOT_FOR_US]++;
-		}
+	/* Every ARP ends counted once: not for us, it is a drop under a named reason (the merge
+	 * above was all it was good for); for us, an answered request or a received reply. */
+	if (d.arp_tip != dp->addr) {
+		ctl->drops[e != NULL ? HUB_DROP_ARP_MERGED : HUB_DROP_ARP_NOT_FOR_US]++;
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (op == RTE_ARP_OP_REPLY)
-		t->stats.arp_replies_rx++;
 	/* Addressed to us: learn the sender (not from RFC 5227 probes, whose sender is 0). */
 	if (e == NULL && d.arp_sip != 0) {
 		e = entry_add(t, port_idx, d.arp_sip);
-		if (e != NULL)
+		if (e != NULL) {
 			entry_confirm(ctl, e, &d.arp_sha, now);
+		} else {
+			t->stats.learn_refused++;
+			if (op == RTE_ARP_OP_REPLY) {
+				/* A reply whose sender cannot be kept is of no use. */
+				ctl->drops[HUB_DROP_ARP_TABLE_FULL]++;
+				rte_pktmbuf_free(m);
+				return;
+			}
+		}
 	}
+	if (op == RTE_ARP_OP_REPLY)
+		t->stats.arp_replies_rx++;
 	if (op == RTE_ARP_OP_REQUEST) {
 		arp_send(ctl, port_idx, RTE_ARP_OP_REPLY, &d.arp_sha, &d.arp_sha, d.arp_sip);
 		t->stats.arp_requests_answered++;

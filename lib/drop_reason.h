@@ -72,7 +72,11 @@
 	X(ESP_NATT_MISMATCH, "esp-natt-mismatch") /* ESP-in-UDP on a plain SA, plain ESP on \
 						 * a NAT-T SA, or from another UDP port */ \
 	X(ESP_TUNNEL_INNER, "esp-tunnel-inner") /* tunnel mode: the packet inside is not \
-						 * IPv4 GRE to the address it arrived on */
+						 * IPv4 GRE to the address it arrived on */ \
+	X(ARP_MERGED, "arp-merged")             /* for another address, from a known neighbour: \
+						 * its entry refreshed (RFC 826), nothing else */ \
+	X(ARP_OWN_ADDRESS, "arp-own-address")   /* sender claims the port's own address */     \
+	X(ARP_TABLE_FULL, "arp-table-full")     /* reply to us, no room to learn the sender */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

@@ -175,7 +175,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			drain(s);
 		}
 	}
-	while (off < size && cli_sess_close_reason(s) == NULL) {
+	/* A quitting session (quit, or a third bad password) takes no more input and ends once
+	 * its output is sent, as the server does; feeding it more is not a stall. */
+	while (off < size && cli_sess_close_reason(s) == NULL && !cli_sess_quitting(s)) {
 		size_t n = RTE_MIN(size - off, (size_t)256);
 
 		if (!cli_sess_wants_input(s, n)) {
