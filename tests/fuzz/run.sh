@@ -77,6 +77,12 @@ dict=()
 [ -f "tests/fuzz/$name.options" ] && dict+=($(cat "tests/fuzz/$name.options"))
 limit=(-max_total_time="$secs")
 [ -n "${FUZZ_RUNS:-}" ] && limit+=(-runs="$FUZZ_RUNS")
+# ASan keeps freed memory in a quarantine (256 MiB by default) to catch use after free;
+# filled by a long run, every new allocation faults in fresh pages: profiled, fuzz_cfg spent
+# over a third of its time in page faults and memset and took 2.2x the CPU time (8.9 s
+# against 4.0 s for 20 000 inputs). 32 MiB still holds what many inputs free, so a use after free within an input or the next
+# ones is caught. A caller's ASAN_OPTIONS come after and win.
+ASAN_OPTIONS=quarantine_size_mb=32${ASAN_OPTIONS:+:$ASAN_OPTIONS} \
 LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0 \
 "$OUT/fuzz_$name" "${limit[@]}" "${dict[@]}" -print_final_stats=1 -timeout="${FUZZ_TIMEOUT:-25}" \
 	-rss_limit_mb=2048 -artifact_prefix="$OUT/artifacts/" \
