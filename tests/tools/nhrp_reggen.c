@@ -482,6 +482,7 @@ int main(int argc, char **argv)
 		       el > 0 ? (double)ok / el : 0, q_us(lat, n_lat, 0.5), q_us(lat, n_lat, 0.9),
 		       q_us(lat, n_lat, 0.99), q_us(lat, n_lat, 1.0), loops_idle,
 		       reg_frame(0, (uint8_t[FRAME_MAX]){0}, FRAME_MAX));
+		fflush(stdout); /* the figures are out even if a port's teardown hangs */
 	}
 	rte_eth_dev_stop(0);
 	rte_eth_dev_close(0);
