@@ -299,6 +299,7 @@ frrhub_main() {
 	trap 'exit 1' INT TERM
 	[[ $lat =~ ^[0-9]+$ ]] || { echo "frrhub: --latency-spokes takes a count" >&2; return 2; }
 	export LAB_UML_MEM=${LAB_UML_MEM:-1536M} # nhrpd + zebra + kernel: about 10 kB per peer
+	export LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-300} # a loaded machine boots UML slowly
 	frrhub_up "$lifetime" || return 1
 	# Latency without a queue first: one request outstanding at a time.
 	if [ "$lat" -gt 0 ]; then
