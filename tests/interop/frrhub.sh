@@ -65,26 +65,36 @@ write_conf() {
 # nhrpd to have read its configuration.
 hub_restart() {
 	rm -f "$LAB_DIR/$HUB"/*.log
-	LAB_TIMEOUT=180 lab_spoke "$HUB" "
-		for d in nhrpd zebra; do [ -r $HUB_RUN/\$d.pid ] && kill -TERM \$(cat $HUB_RUN/\$d.pid); done
-		for i in \$(seq 100); do pgrep -x nhrpd >/dev/null || pgrep -x zebra >/dev/null || break; sleep 0.1; done
-		pkill -KILL -x nhrpd; pkill -KILL -x zebra; rm -f $HUB_RUN/*.pid
+	# No process per wait step (a fork costs UML 50-500 ms under load): read -t on a FIFO
+	# as the sleep, kill -0 as the test; every loop bounded by SECONDS.
+	LAB_TIMEOUT=330 lab_spoke "$HUB" "
+		[ -p /run/frrhub.fifo ] || mkfifo /run/frrhub.fifo; exec 8<>/run/frrhub.fifo
+		end=\$((SECONDS + 300)) pids=
+		for d in nhrpd zebra; do [ -r $HUB_RUN/\$d.pid ] && read -r p <$HUB_RUN/\$d.pid && kill -TERM \$p && pids+=\" \$p\"; done
+		for p in \$pids; do
+			while kill -0 \$p 2>/dev/null && [ \$SECONDS -lt \$((end - 240)) ]; do read -t 0.2 -u 8; done
+			kill -KILL \$p 2>/dev/null
+		done
+		rm -f $HUB_RUN/*.pid
 		ip neigh flush dev gre1; ip route flush dev gre1
 		for d in zebra nhrpd; do
 			/usr/lib/frr/\$d -d -u frr -g frr -P 0 --vty_socket $HUB_RUN -z $HUB_RUN/zserv.api \
 				-f $LAB_DIR/$HUB/etc/\$d.conf -i $HUB_RUN/\$d.pid \
 				>>$LAB_DIR/$HUB/\$d.stderr 2>&1 </dev/null || { echo \"\$d did not start\"; exit 1; }
 		done
-		for i in \$(seq 600); do
-			grep -q 'lab-config-end' $LAB_DIR/$HUB/nhrpd.log 2>/dev/null && exit 0
-			sleep 0.1
+		while [ \$SECONDS -lt \$end ]; do
+			while IFS= read -r l; do case \$l in *lab-config-end*) exit 0 ;; esac; done <$LAB_DIR/$HUB/nhrpd.log 2>/dev/null
+			read -t 0.5 -u 8
 		done
-		echo 'nhrpd did not read its configuration in 60 s'; exit 1"
+		echo 'nhrpd did not read its configuration in time'; exit 1" || {
+		log "restarting FRR failed ($?): $(tail -n 3 "$LAB_DIR/$HUB/nhrpd.stderr" "$LAB_DIR/$HUB/zebra.stderr" 2>/dev/null)"
+		return 1
+	}
 }
 
 # One line of figures from inside UML: nhrpd and zebra VmRSS (kB) and CPU time (user +
 # system, ticks of 10 ms), the UML kernel's busy (user + nice + system) and idle ticks,
-# Slab (kB), neighbours and routes on gre1. (pgrep -x: one nhrpd and one zebra run in the whole UML kernel.)
+# Slab (kB), neighbours and routes on gre1.
 hub_probe() {
 	LAB_TIMEOUT=120 lab_spoke "$HUB" "
 		r() { local k v u; while read -r k v u; do [ \"\$k\" = VmRSS: ] && { echo \$v; return; }; done </proc/\$1/status; echo 0; }
@@ -101,16 +111,18 @@ hub_probe() {
 # directories 33 times a second; on UML's single, slow CPU that costs about half of it
 # (measured: idle UML 89 % busy with three agents, 52 % with two stopped). During a
 # measurement they are stopped (SIGSTOP), so nhrpd and zebra have the CPU to themselves.
-# quiet_start N SECONDS: in the background, a command in the hub's namespace stops every
-# agent (its own included: the command runs on as its own process), waits until the host
+# frrhub_up stops the agents of the UML root and of R8 for good once the hub is set up
+# (nothing needs them after that; lab_down kills UML whole).
+# quiet_start N SECONDS: in the background, a command in the hub's namespace stops the
+# hub's own agent (the command runs on as its own process), waits until the host
 # creates $LAB_DIR/quiet.end, then until the kernel holds N neighbour entries on gre1
 # (polled every 2 s) or SECONDS pass, resumes the agents and prints
 # "neigh=COUNT t=EPOCHREALTIME" (UML's clock is the host's). quiet_stop waits for it (not
 # in a subshell: the background lab command is this shell's child). Every loop there is
 # bounded by SECONDS, so the agents come back even if the host side dies.
 quiet_start() {
-	local n=$1 limit=$2 d=$LAB_DIR/ctl pids='' a
-	for a in uml $LAB_SPOKES_ALL; do pids+=" $(cat "$d/$a/agent.pid")"; done
+	local n=$1 limit=$2 pids
+	pids=$(cat "$LAB_DIR/ctl/$HUB/agent.pid")
 	rm -f "$LAB_DIR/quiet.on" "$LAB_DIR/quiet.end" "$LAB_DIR/quiet.out"
 	LAB_TIMEOUT=$((limit + 60)) lab_spoke "$HUB" "
 		rm -f /run/quiet.fifo; mkfifo /run/quiet.fifo; exec 8<>/run/quiet.fifo
@@ -171,6 +183,11 @@ frrhub_up() {
 		EOF
 		echo 10.0.0.1 >$HUB_RUN/nbma" || { log "re-addressing $HUB failed"; return 1; }
 	write_conf || return 1
+	local a others=''
+	for a in uml $LAB_SPOKES_ALL; do
+		[ "$a" = "$HUB" ] || others+=" $(cat "$LAB_DIR/ctl/$a/agent.pid")"
+	done
+	lab_spoke "$HUB" "kill -STOP$others" || { log "could not stop the other agents"; return 1; }
 	FRR_VERSION=$(/usr/lib/frr/nhrpd --version 2>/dev/null | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)
 	UML_KERNEL=$(LAB_TIMEOUT=30 lab_uml "uname -r")
 	HUB_NS=$(lab_hub_ns)
