@@ -189,7 +189,7 @@ frrhub_up() {
 	done
 	lab_spoke "$HUB" "kill -STOP$others" || { log "could not stop the other agents"; return 1; }
 	FRR_VERSION=$(/usr/lib/frr/nhrpd --version 2>/dev/null | sed -n 's/.*version \([^ ]*\).*/\1/p' | head -n 1)
-	UML_KERNEL=$(LAB_TIMEOUT=30 lab_uml "uname -r")
+	UML_KERNEL=$(LAB_TIMEOUT=30 lab_spoke "$HUB" "uname -r")
 	HUB_NS=$(lab_hub_ns)
 	ip netns exec "$HUB_NS" ip link set nbma0 mtu 1500
 	
