@@ -116,7 +116,8 @@ hub_probe() {
 # quiet_start N SECONDS: in the background, a command in the hub's namespace stops the
 # hub's own agent (the command runs on as its own process), waits until the host
 # creates $LAB_DIR/quiet.end, then until the kernel holds N neighbour entries on gre1
-# (polled every 2 s) or SECONDS pass, resumes the agents and prints
+# (polled every 2 s; fewer when the host writes the number accepted into quiet.end) or
+# SECONDS pass, resumes the agents and prints
 # "neigh=COUNT t=EPOCHREALTIME" (UML's clock is the host's). quiet_stop waits for it (not
 # in a subshell: the background lab command is this shell's child). Every loop there is
 # bounded by SECONDS, so the agents come back even if the host side dies.
@@ -129,9 +130,10 @@ quiet_start() {
 		end=\$((SECONDS + $limit)); c=0
 		kill -STOP $pids; : >$LAB_DIR/quiet.on
 		while [ ! -e $LAB_DIR/quiet.end ] && [ \$SECONDS -lt \$end ]; do read -t 0.2 -u 8; done
+		want=$n; read -r want <$LAB_DIR/quiet.end; [ -n \"\$want\" ] || want=$n
 		while [ \$SECONDS -lt \$end ]; do
 			c=\$(ip -4 neigh show dev gre1 | wc -l)
-			[ \$c -ge $n ] && break
+			[ \$c -ge \$want ] && break
 			read -t 2 -u 8
 		done
 		t=\$EPOCHREALTIME; kill -CONT $pids
@@ -145,8 +147,8 @@ quiet_start() {
 	log "the agents were not stopped: $(cat "$LAB_DIR/quiet.out")"
 	return 1
 }
-quiet_stop() {
-	: >"$LAB_DIR/quiet.end"
+quiet_stop() { # quiet_stop [ACCEPTED]: the neighbour count to wait for (default N)
+	echo "${1:-}" >"$LAB_DIR/quiet.end"
 	wait "$QUIET_PID"
 	QUIET_PID=
 }
@@ -225,7 +227,7 @@ frrhub_measure() {
 	}
 	# nhrpd answers before zebra has put the binding into the kernel: the quiet command
 	# waits for the last neighbour entry (bounded by the same budget).
-	quiet_stop
+	quiet_stop "$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["accepted"])' "$LAB_DIR/gen-$n.json" 2>/dev/null)"
 	q=$(cat "$LAB_DIR/quiet.out")
 	[[ $q =~ neigh=([0-9]+)\ t=([0-9]+)\.([0-9]{3}) ]] || { log "no neighbour count: $q"; return 1; }
 	neigh=${BASH_REMATCH[1]} t2=${BASH_REMATCH[2]}${BASH_REMATCH[3]}
