@@ -243,7 +243,9 @@ n = int(a[0])
 kv = lambda s: {k: int(v) for k, v in (x.split("=") for x in s.split())}
 b, f = kv(a[1]), kv(a[2])
 g = json.load(open(a[13]))
-per = lambda k: round((f[k] - b[k]) * 1024 / n, 1)
+# Per peer: per spoke registered (all N, or what a run cut by its budget reached).
+peers = max(1, g["accepted"])
+per = lambda k: round((f[k] - b[k]) * 1024 / peers, 1)
 r = {"name": "nhrp-register-frr", "baseline": "frr-nhrpd-uml", "spokes": n,
      "mode": "paced" if int(a[10]) == 1 else "saturated",
      "frr": a[8], "uml_kernel": a[9], "window": int(a[10]), "retry_ms": int(a[11]), "budget_s": int(a[12]),
@@ -258,16 +260,16 @@ r = {"name": "nhrp-register-frr", "baseline": "frr-nhrpd-uml", "spokes": n,
      "before": b, "after": f,
      "nhrpd_bytes_per_peer": per("nhrpd_rss_kb"), "zebra_bytes_per_peer": per("zebra_rss_kb"),
      "kernel_slab_bytes_per_peer": per("slab_kb"),
-     "bytes_per_peer": round(((f["nhrpd_rss_kb"] - b["nhrpd_rss_kb"]) + (f["zebra_rss_kb"] - b["zebra_rss_kb"])) * 1024 / n, 1),
+     "bytes_per_peer": round(((f["nhrpd_rss_kb"] - b["nhrpd_rss_kb"]) + (f["zebra_rss_kb"] - b["zebra_rss_kb"])) * 1024 / peers, 1),
      "routes_on_gre1": f["routes"], "loadavg": a[7], "loadavg_after": a[15],
      # host CPU the UML kernel used from the generator's start to the last neighbour, per
      # peer, and the rate that would give if UML had a host core to itself (a bound
      # derived from it, not measured: UML's one CPU is a single host thread)
-     "host_uml_cpu_ms_per_peer": round(int(a[14]) * 10.0 / n, 2),
-     "cpu_bound_regs_per_s": round(n * 100.0 / max(1, int(a[14])), 1)}
+     "host_uml_cpu_ms_per_peer": round(int(a[14]) * 10.0 / peers, 2),
+     "cpu_bound_regs_per_s": round(peers * 100.0 / max(1, int(a[14])), 1)}
 # CPU inside UML over the run (generator start to the last neighbour installed), ms per peer;
 # uml_busy_share: the UML CPU's busy share of that time (1.0: the UML CPU was the limit).
-cpu = lambda k: round((f[k] - b[k]) * 10.0 / n, 3)
+cpu = lambda k: round((f[k] - b[k]) * 10.0 / peers, 3)
 r.update(nhrpd_cpu_ms_per_peer=cpu("nhrpd_cpu_ticks"), zebra_cpu_ms_per_peer=cpu("zebra_cpu_ticks"),
          uml_cpu_ms_per_peer=cpu("uml_busy_ticks"),
          uml_busy_share=round((f["uml_busy_ticks"] - b["uml_busy_ticks"]) /
