@@ -40,7 +40,7 @@ HUB=R6                      # the spoke namespace that plays the hub
 HUB_RUN=/run/dmvpn-lab/$HUB # its daemons' sockets and pid files inside UML
 HUB_MAC=$(lab_spoke_addr "$HUB" mac)
 GEN_PREFIX=dmvpn-frrhub$$
-GEN_PID= QUIET_PID=
+GEN_PID='' QUIET_PID=''
 PY=/usr/bin/python3
 WINDOW=16 RETRY_MS=10000 BUDGET=300 REGGEN=${REGGEN:-}
 
