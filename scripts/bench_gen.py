@@ -1011,8 +1011,8 @@ def reg_rows(runs, meta):
                "runs": len(sat), "date": meta["date"], "loadavg": meta.get("loadavg")}
         row.update(meta.get("reg_baseline", {
             "baseline": "none",
-            "baseline_reason": "FRR nhrpd as hub needs a kernel GRE device, which only the UML lab has "
-                               "(no GRE in this host kernel); not automated yet, see docs/benchmarks.md"}))
+            "baseline_reason": "FRR nhrpd as hub (UML lab, tests/interop/frrhub.sh) not run: --quick or "
+                               "--no-frr-baseline, or the lab cannot run here (see skipped); docs/benchmarks.md"}))
         # The FRR nhrpd baseline (scripts/bench reg_frr_baseline): a ratio only at the same N.
         if row.get("baseline_regs_per_s") and row.get("baseline_spokes", row["spokes"]) == row["spokes"]:
             row["ratio"] = round(row["regs_per_s"] / row["baseline_regs_per_s"], 1)
