@@ -1011,8 +1011,12 @@ def reg_rows(runs, meta):
                "runs": len(sat), "date": meta["date"], "loadavg": meta.get("loadavg")}
         row.update(meta.get("reg_baseline", {
             "baseline": "none",
-            "baseline_reason": "FRR nhrpd as hub needs a kernel GRE device, which only the UML lab has "
-                               "(no GRE in this host kernel); not automated yet, see docs/benchmarks.md"}))
+            "baseline_reason": "FRR nhrpd as hub (UML lab, tests/interop/frrhub.sh) not run: --quick or "
+                               "--no-frr-baseline, or the lab cannot run here (see skipped); docs/benchmarks.md"}))
+        # The FRR nhrpd baseline (scripts/bench reg_frr_baseline): a ratio only at the same N.
+        if row.get("baseline_regs_per_s") and row.get("baseline_spokes", row["spokes"]) == row["spokes"]:
+            row["ratio"] = round(row["regs_per_s"] / row["baseline_regs_per_s"], 1)
+        row.pop("baseline_runs", None)
         row["goals"] = REG_GOALS
         row["goals_met"] = {"regs_per_s": row["regs_per_s"] >= REG_GOALS["regs_per_s"],
                             "bytes_per_peer_per_worker":
@@ -1032,7 +1036,16 @@ def reg_table(rows, runs_meta):
         if base == "none":
             base = "none: " + r.get("baseline_reason", "")
         else:
-            base += f" {r.get('baseline_regs_per_s', '?')} regs/s, RTT p50 {r.get('baseline_rtt_p50_us', '?')} µs"
+            base += (f" {r.get('baseline_regs_per_s', '?')} regs/s"
+                     + (f" ({r['baseline_accepted']} of {r['baseline_spokes']} in budget)"
+                        if r.get("baseline_complete") is False else "")
+                     + (f", hub **{r['ratio']}×**" if r.get("ratio") else "")
+                     + f", RTT p50 / p99 {r.get('baseline_rtt_p50_us', '?')} / {r.get('baseline_rtt_p99_us', '?')} µs"
+                     + (f" (window {r['baseline_window']})" if "baseline_window" in r else "")
+                     + (f", one outstanding {r['baseline_paced_rtt_p50_us']} / {r['baseline_paced_rtt_p99_us']} µs"
+                        if "baseline_paced_rtt_p50_us" in r else "")
+                     + (f", nhrpd + zebra {r['baseline_bytes_per_peer']} B/peer" if "baseline_bytes_per_peer" in r else "")
+                     + (f", load {r['baseline_loadavg']}" if "baseline_loadavg" in r else ""))
         md.append(f"| {r['spokes']} | {r['workers']} | **{r['regs_per_s']}** (w {r['saturated_window']}; runs "
                   f"{', '.join(str(x) for x in r['regs_per_s_runs'])}) | {r['latency_p50_us']} / {r['latency_p99_us']} | "
                   f"**{r['reg_to_fwd_p50_us']} / {r['reg_to_fwd_p99_us']}** | {r['push_to_apply_p50_us']} / "

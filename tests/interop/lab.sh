@@ -42,7 +42,8 @@
 # Timeouts: LAB_CMD_TIMEOUT (30 s per command; LAB_TIMEOUT=N overrides it for one call),
 # LAB_BOOT_TIMEOUT (120 s). The machine is shared with compilers: under load everything in
 # UML runs several times slower than the timings in docs/lab.md.
-# LAB_KEEP=1 keeps the per-run directory (logs) after lab_down.
+# LAB_KEEP=1 keeps the per-run directory (logs) after lab_down. LAB_UML_MEM (default 256M):
+# the UML kernel's memory (tests/interop/frrhub.sh needs more for 10k+ FRR peers).
 
 : "${T_ID:=$$}"
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -351,7 +352,7 @@ lab_up() {
 			kill -KILL $dog 2>/dev/null
 			rm -f uml.pid' lab "$lifetime" \
 			ip netns exec "$LAB_NS" "$LAB_UML" \
-			mem=256M rootfstype=hostfs rootflags=/ ro \
+			mem="${LAB_UML_MEM:-256M}" rootfstype=hostfs rootflags=/ ro \
 			init="$LAB_DIR/src/uml-init.sh" \
 			con=null ssl=null con0=null,fd:1 \
 			uml_dir="$LAB_DIR" umid=uml \

@@ -2,6 +2,7 @@
 /*
  * nhrp_reggen [EAL args] -- --spokes N [--window W] [--rate R] [--retry-ms MS]
  *             [--seconds S] [--idle-us U] [--rxq Q] [--txq Q] [--pcap OUT.pcap]
+ *             [--hub-nbma A] [--gateway A] [--hub-mac MAC] [--holdtime S]
  *
  * The load generator of ./scripts/bench nhrp-register: N distinct spokes, each with its
  * own NBMA address (100.64.0.1 + i, the RFC 6598 shared range) and tunnel address
@@ -20,6 +21,11 @@
  * 10.0.0.254 and announces it first. With --idle-us it sleeps that long whenever a loop
  * found nothing to do, so it can share a core with the hub. Output: one JSON object.
  * --pcap writes the N requests as a pcap (no run) for other replayers and tshark.
+ * --hub-nbma, --gateway, --hub-mac and --holdtime fit the same requests to another hub
+ * (FRR nhrpd in the UML lab, tests/interop/frrhub.sh): its NBMA address, the address this
+ * program answers ARP for (the hub's route to the spokes' NBMA range points at it), the
+ * Ethernet destination (default broadcast, which our hub accepts; a kernel bridge would
+ * flood it to every port) and the CIE holdtime.
  * Exits 1 when the run is incomplete (a spoke unanswered when --seconds ran out).
  */
 #include <errno.h>
@@ -53,6 +59,10 @@
 #define FRAME_MAX 256
 
 static const struct rte_ether_addr gw_mac = {{0x02, 0, 0, 0, 0, 0xfe}};
+/* Set once from the options before any frame is built. */
+static uint32_t hub_nbma = HUB_NBMA, gateway = GATEWAY;
+static uint16_t reg_holdtime = 7200;
+static struct rte_ether_addr hub_mac = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
 
 enum spoke_state { S_IDLE = 0, S_OUT, S_DONE };
 
@@ -69,7 +79,7 @@ static uint64_t tsc_hz;
 /* Ethernet / IPv4 / GRE / NHRP Registration Request of spoke i into buf; its length. */
 static size_t reg_frame(uint32_t i, uint8_t *buf, size_t cap)
 {
-	struct nhrp_build_cie cie = {.prefix_len = 0xFF, .holdtime = 7200, .mtu = 1400};
+	struct nhrp_build_cie cie = {.prefix_len = 0xFF, .holdtime = reg_holdtime, .mtu = 1400};
 	struct nhrp_build_ext exts[3] = {
 		nhrp_bext_cies(NHRP_EXT_RESPONDER, true, NULL, 0),
 		nhrp_bext_cies(NHRP_EXT_FWD_TRANSIT, true, NULL, 0),
@@ -95,7 +105,7 @@ static size_t reg_frame(uint32_t i, uint8_t *buf, size_t cap)
 
 	if (nhrp_build(&m, buf + off, cap - off, &len) < 0)
 		return 0;
-	memset(&eth->dst_addr, 0xff, RTE_ETHER_ADDR_LEN); /* the hub accepts broadcast */
+	eth->dst_addr = hub_mac;
 	eth->src_addr = gw_mac;
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	*ip = (struct rte_ipv4_hdr){
@@ -104,7 +114,7 @@ static size_t reg_frame(uint32_t i, uint8_t *buf, size_t cap)
 		.time_to_live = 64,
 		.next_proto_id = IPPROTO_GRE,
 		.src_addr = rte_cpu_to_be_32(SPOKE_NBMA0 + i),
-		.dst_addr = rte_cpu_to_be_32(HUB_NBMA),
+		.dst_addr = rte_cpu_to_be_32(hub_nbma),
 	};
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	gre[0] = 0x20; /* K */
@@ -133,9 +143,9 @@ static size_t arp_frame(uint8_t *buf, const struct rte_ether_addr *to)
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 	arp->arp_data.arp_sha = gw_mac;
-	arp->arp_data.arp_sip = rte_cpu_to_be_32(GATEWAY);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(gateway);
 	arp->arp_data.arp_tha = *to;
-	arp->arp_data.arp_tip = rte_cpu_to_be_32(HUB_NBMA);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(hub_nbma);
 	return sizeof(*eth) + sizeof(*arp);
 }
 
@@ -197,7 +207,8 @@ static double q_us(const uint64_t *v, size_t n, double q)
 static void usage(void)
 {
 	fprintf(stderr, "usage: nhrp_reggen [EAL] -- --spokes N [--window W] [--rate R] "
-			"[--retry-ms MS] [--seconds S] [--idle-us U] [--pcap OUT]\n");
+			"[--retry-ms MS] [--seconds S] [--idle-us U] [--pcap OUT] [--hub-nbma A] "
+			"[--gateway A] [--hub-mac MAC] [--holdtime S]\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -206,6 +217,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		{"spokes", 1, NULL, 'n'}, {"window", 1, NULL, 'w'}, {"rate", 1, NULL, 'r'},
 		{"retry-ms", 1, NULL, 't'}, {"seconds", 1, NULL, 's'}, {"idle-us", 1, NULL, 'i'},
 		{"pcap", 1, NULL, 'p'}, {"rxq", 1, NULL, 'R'}, {"txq", 1, NULL, 'T'},
+		{"hub-nbma", 1, NULL, 'H'}, {"gateway", 1, NULL, 'G'}, {"hub-mac", 1, NULL, 'M'},
+		{"holdtime", 1, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -214,8 +227,25 @@ static int parse(int argc, char **argv, struct opts *o)
 			   .rxq = 2, .txq = 1};
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		char *end = NULL;
-		double v = optarg != NULL ? strtod(optarg, &end) : 0;
+		double v;
+		struct in_addr a;
 
+		switch (c) { /* the options that are not numbers */
+		case 'H':
+		case 'G':
+			if (inet_pton(AF_INET, optarg, &a) != 1)
+				return -1;
+			*(c == 'H' ? &hub_nbma : &gateway) = rte_be_to_cpu_32(a.s_addr);
+			continue;
+		case 'M':
+			if (rte_ether_unformat_addr(optarg, &hub_mac) != 0)
+				return -1;
+			continue;
+		case 'p':
+			o->pcap = optarg;
+			continue;
+		}
+		v = optarg != NULL ? strtod(optarg, &end) : 0;
 		if (end == NULL || *end != '\0' || v < 0)
 			return -1;
 		switch (c) {
@@ -225,7 +255,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 't': o->retry_ms = v; break;
 		case 's': o->seconds = v; break;
 		case 'i': o->idle_us = (unsigned int)v; break;
-		case 'p': o->pcap = optarg; break;
+		case 'h':
+			if (v < 1 || v > 65535)
+				return -1;
+			reg_holdtime = (uint16_t)v;
+			break;
 		case 'R': o->rxq = (unsigned int)v; break;
 		case 'T': o->txq = (unsigned int)v; break;
 		default: return -1;
@@ -396,7 +430,7 @@ int main(int argc, char **argv)
 					const struct rte_arp_hdr *a = (const void *)(eth + 1);
 
 					if (a->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
-					    a->arp_data.arp_tip == rte_cpu_to_be_32(GATEWAY)) {
+					    a->arp_data.arp_tip == rte_cpu_to_be_32(gateway)) {
 						lens[0] = arp_frame(frames[0], &a->arp_data.arp_sha);
 						send_frames(mp, 0, frames, lens, 1);
 						arp_answered++;
@@ -448,6 +482,7 @@ int main(int argc, char **argv)
 		       el > 0 ? (double)ok / el : 0, q_us(lat, n_lat, 0.5), q_us(lat, n_lat, 0.9),
 		       q_us(lat, n_lat, 0.99), q_us(lat, n_lat, 1.0), loops_idle,
 		       reg_frame(0, (uint8_t[FRAME_MAX]){0}, FRAME_MAX));
+		fflush(stdout); /* the figures are out even if a port's teardown hangs */
 	}
 	rte_eth_dev_stop(0);
 	rte_eth_dev_close(0);
