@@ -134,69 +134,50 @@ static void drain(IMB_MGR *mgr, IMB_JOB *job, int dir, void (*done)(IMB_JOB *, i
 	}
 }
 
-static void iv_done(IMB_JOB *job, int dir)
-{
-	struct esp_op *op = job->user_data;
-
-	(void)dir;
-	if (job->status != IMB_STATUS_COMPLETED)
-		op->status = -EIO;
-}
+/* The IV of an outbound CBC packet, encrypted in the same job as the payload: CBC over
+ * (nonce block | payload) from a zero IV starts with E_K(nonce), which is the IV on the wire,
+ * and goes on exactly as CBC of the payload under that IV. */
+static const uint8_t zero_iv[16] __attribute__((aligned(16)));
 
 /*
- * AES-CBC IVs must be unpredictable (RFC 3602 2.3). Each is the block cipher applied to a
- * block unique for the SA (the counter value and the SPI), the "encrypted nonce" of NIST
- * SP 800-38A Appendix C, done as one ECB pass over the burst before the CBC jobs.
+ * One AES-CBC + HMAC job (RFC 3602, RFC 2404 / RFC 4868).
+ *
+ * Outbound, the IV must be unpredictable (RFC 3602 2.3): it is the block cipher applied to
+ * a block unique for the SA (the counter value, the SPI and "ESPI"), the "encrypted nonce"
+ * of NIST SP 800-38A Appendix C. That block is written where the IV goes and encrypted as
+ * the first block of the CBC job (see zero_iv), so the IV costs one more AES block in the
+ * job's lane instead of a job and a flush of its own.
  */
-static void cbc_ivs(IMB_MGR *mgr, struct esp_op *ops, unsigned int n)
-{
-	unsigned int i;
-	IMB_JOB *job;
-
-	for (i = 0; i < n; i++) {
-		struct esp_op *op = &ops[i];
-
-		if (esp_cipher_is_aead(op->k->cipher) || op->status != 0)
-			continue;
-		put32(op->nonce, (uint32_t)(op->iv_seed >> 32));
-		put32(op->nonce + 4, (uint32_t)op->iv_seed);
-		memcpy(op->nonce + 8, op->esp, 4); /* SPI */
-		put32(op->nonce + 12, 0x45535049);  /* domain separation: "ESPI" */
-		job = IMB_GET_NEXT_JOB(mgr);
-		job->cipher_mode = IMB_CIPHER_ECB;
-		job->cipher_direction = IMB_DIR_ENCRYPT;
-		job->chain_order = IMB_ORDER_CIPHER_HASH;
-		job->hash_alg = IMB_AUTH_NULL;
-		job->key_len_in_bytes = op->k->key_len;
-		job->enc_keys = op->k->enc;
-		job->dec_keys = op->k->dec;
-		job->iv = op->nonce;
-		job->iv_len_in_bytes = 0;
-		job->src = op->nonce;
-		job->dst = op->esp + ESP_HDR_LEN;
-		job->cipher_start_src_offset_in_bytes = 0;
-		job->msg_len_to_cipher_in_bytes = 16;
-		job->user_data = op;
-		drain(mgr, IMB_SUBMIT_JOB(mgr), ESP_DIR_OUT, iv_done);
-	}
-	while ((job = IMB_FLUSH_JOB(mgr)) != NULL)
-		drain(mgr, job, ESP_DIR_OUT, iv_done);
-}
-
-/* One AES-CBC + HMAC job (RFC 3602, RFC 2404 / RFC 4868). */
 static void job_fill(IMB_JOB *job, struct esp_op *op, int dir)
 {
 	const struct esp_keys *k = op->k;
 	uint32_t front = ESP_HDR_LEN + k->iv_len;
 	uint32_t clen = op->len - front - k->icv_len;
 
-	job->cipher_direction = dir == ESP_DIR_OUT ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
-	job->chain_order = dir == ESP_DIR_OUT ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
 	job->key_len_in_bytes = k->key_len;
 	job->src = op->esp;
-	job->dst = op->esp + front;
-	job->cipher_start_src_offset_in_bytes = front;
-	job->msg_len_to_cipher_in_bytes = clen;
+	if (dir == ESP_DIR_OUT) {
+		uint8_t *iv = op->esp + ESP_HDR_LEN;
+
+		put32(iv, (uint32_t)(op->iv_seed >> 32));
+		put32(iv + 4, (uint32_t)op->iv_seed);
+		memcpy(iv + 8, op->esp, 4);    /* SPI */
+		put32(iv + 12, 0x45535049);    /* domain separation: "ESPI" */
+		job->cipher_direction = IMB_DIR_ENCRYPT;
+		job->chain_order = IMB_ORDER_CIPHER_HASH;
+		job->iv = zero_iv;
+		job->dst = iv;
+		job->cipher_start_src_offset_in_bytes = ESP_HDR_LEN;
+		job->msg_len_to_cipher_in_bytes = k->iv_len + clen;
+	} else {
+		job->cipher_direction = IMB_DIR_DECRYPT;
+		job->chain_order = IMB_ORDER_HASH_CIPHER;
+		job->iv = op->esp + ESP_HDR_LEN;
+		job->dst = op->esp + front;
+		job->cipher_start_src_offset_in_bytes = front;
+		job->msg_len_to_cipher_in_bytes = clen;
+	}
+	job->iv_len_in_bytes = 16;
 	job->auth_tag_output = op->icv;
 	job->auth_tag_output_len_in_bytes = k->icv_len;
 	job->user_data = op;
@@ -216,8 +197,6 @@ static void job_fill(IMB_JOB *job, struct esp_op *op, int dir)
 							   : IMB_AUTH_HMAC_SHA_256;
 	job->enc_keys = k->enc;
 	job->dec_keys = k->dec;
-	job->iv = op->esp + ESP_HDR_LEN;
-	job->iv_len_in_bytes = 16;
 	job->hash_start_src_offset_in_bytes = 0;
 	job->u.HMAC._hashed_auth_key_xor_ipad = k->ipad;
 	job->u.HMAC._hashed_auth_key_xor_opad = k->opad;
@@ -286,15 +265,13 @@ static void gcm_op(IMB_MGR *mgr, struct gcm_context_data *ctx, struct esp_op *op
 	op->status = icv_equal(icv, op->icv, ESP_GCM_ICV_LEN) ? 0 : -EBADMSG;
 }
 
-/* AES-CBC + HMAC through the job manager: the whole burst is submitted before the flush,
- * so the multi-buffer lanes fill (DESIGN.md 5). */
+/* AES-CBC + HMAC through the job manager: the whole burst, IVs included, is submitted in
+ * one pass before the flush, so the multi-buffer lanes fill (DESIGN.md 5). */
 static void cbc_burst(IMB_MGR *mgr, struct esp_op *ops, unsigned int n, int dir)
 {
 	unsigned int i;
 	IMB_JOB *job;
 
-	if (dir == ESP_DIR_OUT)
-		cbc_ivs(mgr, ops, n);
 	for (i = 0; i < n; i++) {
 		if (ops[i].status != 0 || esp_cipher_is_aead(ops[i].k->cipher))
 			continue;
