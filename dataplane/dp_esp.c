@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_udp.h>
@@ -56,24 +57,18 @@ static inline uint32_t get32(const uint8_t *p)
 }
 
 /*
- * Before crypto: everything that can be refused without the key. 0 or a drop reason.
- * l4 locates the ESP header, or with outer protocol UDP the UDP header in front of it
- * (RFC 3948 2.2, checked by the classifier: the UDP length fits the IPv4 payload and leaves
- * more than the header); *sport_out gets the UDP source port, 0 for plain ESP.
+ * Before the SA lookup: locate the ESP header and refuse what needs no SA. 0 or a drop
+ * reason. l4 locates the ESP header, or with outer protocol UDP the UDP header in front of
+ * it (RFC 3948 2.2, checked by the classifier: the UDP length fits the IPv4 payload and
+ * leaves more than the header); *sport_out gets the UDP source port, 0 for plain ESP.
  */
-static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint16_t l4,
-			  struct esp_op *op, int32_t *idx_out, uint64_t *seq_out, uint16_t *sport_out)
+static uint8_t in_parse(struct rte_mbuf *m, uint16_t l3, uint16_t l4, uint8_t **esp_out,
+			uint32_t *len_out, uint16_t *sport_out)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
 	uint32_t esp_len = rte_be_to_cpu_16(ip->total_length) - (uint32_t)(l4 - l3);
 	uint16_t sport = 0, esp_off = l4;
-	const struct esp_keys *k;
-	uint8_t *esp;
-	struct dp_sa *sa;
-	uint64_t seq;
-	int32_t idx;
 
-	*idx_out = -1;
 	*sport_out = 0;
 	if (ip->next_proto_id == IPPROTO_UDP) {
 		const struct rte_udp_hdr *udp = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *,
@@ -93,11 +88,24 @@ static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3
 		return HUB_DROP_ESP_TRUNCATED;
 	if (unlikely(m->nb_segs != 1))
 		return HUB_DROP_ESP_CRYPTO; /* in-place crypto needs one flat buffer */
-	esp = rte_pktmbuf_mtod_offset(m, uint8_t *, esp_off);
-	idx = dp_sa_by_spi(t, get32(esp));
+	*esp_out = rte_pktmbuf_mtod_offset(m, uint8_t *, esp_off);
+	*len_out = esp_len;
+	return 0;
+}
+
+/* Before crypto, with the SA the SPI found (idx, -1 for none): everything else that can be
+ * refused without the key. 0 or a drop reason. */
+static uint8_t in_prepare(struct dp_sa_table *t, struct rte_mbuf *m, uint16_t l3, uint8_t *esp,
+			  uint32_t esp_len, uint16_t sport, int32_t idx, struct esp_op *op,
+			  uint64_t *seq_out)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l3);
+	const struct esp_keys *k;
+	struct dp_sa *sa;
+	uint64_t seq;
+
 	if (idx < 0)
 		return HUB_DROP_ESP_UNKNOWN_SPI;
-	*idx_out = idx;
 	sa = &t->sa[idx];
 	k = &sa->keys;
 	/* The SA belongs to one spoke: its packets come from that spoke's address (and NAT
@@ -234,13 +242,36 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 			const uint16_t *l4, uint16_t n, uint8_t *verdict)
 {
 	struct dp_esp_scratch *s = t->scratch;
-	uint16_t i, j = 0;
+	uint16_t i, j = 0, nk = 0;
 	uint16_t map[DP_BURST];
+	uint8_t *esp[DP_BURST];
+	uint32_t len[DP_BURST], spi[DP_BURST];
+	const void *keys[DP_BURST];
+	void *data[DP_BURST];
+	uint64_t hits = 0;
 
+	/* Every SPI of the burst in one bulk lookup (the table's buckets prefetched and
+	 * compared together instead of one lookup after the other). */
 	for (i = 0; i < n; i++) {
 		s->learned[i] = 0;
-		verdict[i] = in_prepare(t, pkts[i], l3[i], l4[i], &s->ops[j], &s->idx[i],
-					&s->seq[i], &s->sport[i]);
+		s->idx[i] = -1;
+		verdict[i] = in_parse(pkts[i], l3[i], l4[i], &esp[i], &len[i], &s->sport[i]);
+		if (verdict[i] == 0) {
+			spi[nk] = get32(esp[i]);
+			keys[nk] = &spi[nk];
+			map[nk++] = i;
+		}
+	}
+	if (nk > 0 && rte_hash_lookup_bulk_data(t->by_spi, keys, nk, &hits, data) > 0) {
+		for (i = 0; i < nk; i++)
+			if (hits & (UINT64_C(1) << i))
+				s->idx[map[i]] = (int32_t)(uintptr_t)data[i];
+	}
+	for (i = 0; i < n; i++) {
+		if (verdict[i] != 0)
+			continue;
+		verdict[i] = in_prepare(t, pkts[i], l3[i], esp[i], len[i], s->sport[i], s->idx[i],
+					&s->ops[j], &s->seq[i]);
 		if (verdict[i] == 0)
 			map[j++] = i;
 	}

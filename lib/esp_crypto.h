@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ESP transport-mode crypto on flat buffers, through Intel IPsec-MB's job API.
+ * ESP transport-mode crypto on flat buffers, through Intel IPsec-MB.
  *
  * One struct esp_keys per SA and per user (each worker and control expand their own copy,
- * so no key schedule is shared between threads). esp_crypto_burst() submits a whole burst
- * to the multi-buffer manager before flushing, so the AES-CBC and HMAC lanes fill
- * (DESIGN.md 5: CBC+HMAC needs bursts of 8 or more); AES-GCM runs per job either way.
+ * so no key schedule is shared between threads). esp_crypto_burst() runs AES-GCM through
+ * IPsec-MB's one-call GCM functions, packet after packet (nothing to gain from a queue:
+ * GCM has no multi-buffer lanes, and the job manager costs more than the cipher at 64 B,
+ * docs/esp.md), and submits every AES-CBC + HMAC packet of the burst to the multi-buffer
+ * manager before flushing, so those lanes fill (DESIGN.md 5: CBC+HMAC needs bursts of 8
+ * or more).
  *
  * The layout of one ESP packet, from the ESP header (RFC 4303 2):
  *   SPI(4) seq(4) IV(8 GCM | 16 CBC) payload ... pad pad_len(1) next(1) ICV(12|16)

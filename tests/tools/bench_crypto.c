@@ -5,6 +5,7 @@
  * spoke's packet, then encrypt + sign it for the other spoke), with nothing else around.
  *
  *   bench_crypto --size 64|imix|1400 [--seconds S] [--alg NAME] [--op both|encrypt|decrypt]
+ *                [--api direct|job]
  *
  * prints one JSON line per algorithm (or only NAME's), for two operations per packet or,
  * with --op encrypt / decrypt, for one (the limit of an encrypt-only or decrypt-only
@@ -15,10 +16,13 @@
  * the inner packet + padding + pad length and next header (RFC 4303 2.4-2.6), padded to 4
  * bytes for GCM and to the 16-byte block for CBC. IMIX is 64/576/1400 B in 7:4:1.
  *
- * Jobs go through IPsec-MB's job API in bursts of 32, as a dataplane would submit them
- * (CBC+HMAC needs several jobs in flight to fill its lanes). Before measuring, each
- * algorithm encrypts and decrypts a packet and checks that the plaintext and the ICV come
- * back: a broken setup fails instead of timing nothing.
+ * AES-GCM runs through IPsec-MB's one-call GCM functions by default (--api direct), the
+ * cheapest way IPsec-MB offers and the one the hub's ESP stage uses (lib/esp_crypto.c);
+ * --api job sends it through the job API instead, for comparison. AES-CBC + HMAC always
+ * goes through the job API in bursts of 32, as a dataplane would submit them (its lanes
+ * need several jobs in flight). Before measuring, each algorithm encrypts and decrypts a
+ * packet and checks that the plaintext and the ICV come back, and for GCM that both APIs
+ * produce the same ciphertext and tag: a broken setup fails instead of timing nothing.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -167,6 +171,44 @@ static int burst_run(IMB_MGR *mgr, const struct sa *sa, struct pkt *pkts, unsign
 	return done == n ? bad : -1;
 }
 
+/* AES-GCM through the one-call functions (RFC 4106: nonce salt | IV, AAD SPI | sequence). */
+static int direct_run(IMB_MGR *mgr, const struct sa *sa, struct pkt *pkts, unsigned int n,
+		      bool encrypt)
+{
+	struct gcm_context_data ctx;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct pkt *p = &pkts[i];
+		uint8_t *data = p->buf + ESP_HDR + sa->iv_len;
+
+		if (sa->alg == ALG_GCM128 && encrypt)
+			IMB_AES128_GCM_ENC(mgr, &sa->gcm, &ctx, data, data, p->plain_len, p->iv,
+					   p->buf, 8, p->icv, sa->icv_len);
+		else if (sa->alg == ALG_GCM128)
+			IMB_AES128_GCM_DEC(mgr, &sa->gcm, &ctx, data, data, p->plain_len, p->iv,
+					   p->buf, 8, p->icv, sa->icv_len);
+		else if (encrypt)
+			IMB_AES256_GCM_ENC(mgr, &sa->gcm, &ctx, data, data, p->plain_len, p->iv,
+					   p->buf, 8, p->icv, sa->icv_len);
+		else
+			IMB_AES256_GCM_DEC(mgr, &sa->gcm, &ctx, data, data, p->plain_len, p->iv,
+					   p->buf, 8, p->icv, sa->icv_len);
+	}
+	return 0;
+}
+
+static bool use_direct;
+
+/* One direction over n packets with the API chosen for the algorithm. */
+static int run(IMB_MGR *mgr, const struct sa *sa, struct pkt *pkts, unsigned int n,
+	       bool encrypt)
+{
+	if (use_direct && sa->alg != ALG_CBC_SHA1)
+		return direct_run(mgr, sa, pkts, n, encrypt);
+	return burst_run(mgr, sa, pkts, n, encrypt);
+}
+
 static uint32_t plain_len(const struct sa *sa, unsigned int inner)
 {
 	uint32_t l = GRE_HDR + inner + 2;
@@ -189,16 +231,17 @@ static void pkt_init(struct pkt *p, const struct sa *sa, unsigned int inner, uns
 	memcpy(p->iv + 4, p->buf + ESP_HDR, 8);
 }
 
-/* Encrypt then decrypt one packet: the plaintext and the ICV must come back. */
+/* Encrypt then decrypt one packet: the plaintext and the ICV must come back. For GCM the
+ * job API and the one-call functions must agree on ciphertext and tag. */
 static int self_check(IMB_MGR *mgr, const struct sa *sa, struct pkt *p)
 {
-	static struct pkt ref;
+	static struct pkt ref, other;
 	uint8_t icv[16];
 	uint32_t off;
 
 	pkt_init(p, sa, 1400, 1);
 	memcpy(&ref, p, sizeof(ref));
-	if (burst_run(mgr, sa, p, 1, true) != 0)
+	if (run(mgr, sa, p, 1, true) != 0)
 		return -1;
 	memcpy(icv, p->icv, sizeof(icv));
 	/* every 16-byte block of the encrypted part changed: all of it was processed */
@@ -207,7 +250,15 @@ static int self_check(IMB_MGR *mgr, const struct sa *sa, struct pkt *p)
 			return -1;
 	if (memcmp(p->buf, ref.buf, ESP_HDR + sa->iv_len) != 0)
 		return -1; /* header and IV are not encrypted */
-	if (burst_run(mgr, sa, p, 1, false) != 0)
+	if (sa->alg != ALG_CBC_SHA1) {
+		memcpy(&other, &ref, sizeof(other));
+		if ((use_direct ? burst_run(mgr, sa, &other, 1, true)
+				: direct_run(mgr, sa, &other, 1, true)) != 0 ||
+		    memcmp(other.buf, p->buf, ESP_HDR + sa->iv_len + p->plain_len) != 0 ||
+		    memcmp(other.icv, icv, sa->icv_len) != 0)
+			return -1;
+	}
+	if (run(mgr, sa, p, 1, false) != 0)
 		return -1;
 	if (memcmp(p->buf, ref.buf, ESP_HDR + sa->iv_len + p->plain_len) != 0 ||
 	    memcmp(icv, p->icv, sa->icv_len) != 0)
@@ -219,7 +270,7 @@ int main(int argc, char **argv)
 {
 	static const unsigned int imix[12] = {64, 64, 64, 64, 64, 64, 64, 576, 576, 576, 576, 1400};
 	static struct pkt pkts[BURST];
-	const char *size = NULL, *only = NULL, *op = "both";
+	const char *size = NULL, *only = NULL, *op = "both", *api = "direct";
 	double seconds = 1.0;
 	bool dec_on, enc_on;
 	unsigned int n_ops;
@@ -236,6 +287,8 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (strcmp(argv[i], "--op") == 0 && i + 1 < (unsigned int)argc)
 			op = argv[++i];
+		else if (strcmp(argv[i], "--api") == 0 && i + 1 < (unsigned int)argc)
+			api = argv[++i];
 		else
 			size = NULL, i = argc;
 	}
@@ -244,10 +297,12 @@ int main(int argc, char **argv)
 	n_ops = (unsigned int)dec_on + (unsigned int)enc_on;
 	for (a = 0; only != NULL && a < ALG_MAX && strcmp(only, alg_name[a]) != 0; a++)
 		;
-	if (size == NULL || seconds <= 0 || seconds > 60 || n_ops == 0 || a == ALG_MAX) {
+	use_direct = strcmp(api, "direct") == 0;
+	if (size == NULL || seconds <= 0 || seconds > 60 || n_ops == 0 || a == ALG_MAX ||
+	    (!use_direct && strcmp(api, "job") != 0)) {
 		fprintf(stderr, "usage: bench_crypto --size 64|imix|1400 [--seconds S (0..60)] "
 				"[--alg aes-gcm-128|aes-gcm-256|aes-cbc-128-hmac-sha1] "
-				"[--op both|encrypt|decrypt]\n");
+				"[--op both|encrypt|decrypt] [--api direct|job]\n");
 		return 2;
 	}
 	if (strcmp(size, "imix") == 0) {
@@ -300,7 +355,7 @@ int main(int argc, char **argv)
 		mean /= nb;
 		/* warm-up, then whole bursts until the time is up */
 		for (i = 0; i < 200; i++)
-			burst_run(mgr, &sa, pkts, nb, true);
+			run(mgr, &sa, pkts, nb, true);
 		s0 = now_s(CLOCK_MONOTONIC);
 		c0 = now_s(CLOCK_THREAD_CPUTIME_ID);
 		t0 = __rdtsc();
@@ -310,8 +365,8 @@ int main(int argc, char **argv)
 				 * --op decrypt the buffers are decrypted again and again: IPsec-MB
 				 * computes the ICV without comparing it, so the work per job is
 				 * the same as for a genuine packet. */
-				if ((dec_on && burst_run(mgr, &sa, pkts, nb, false) < 0) ||
-				    (enc_on && burst_run(mgr, &sa, pkts, nb, true) != 0)) {
+				if ((dec_on && run(mgr, &sa, pkts, nb, false) < 0) ||
+				    (enc_on && run(mgr, &sa, pkts, nb, true) != 0)) {
 					fprintf(stderr, "bench_crypto: %s: a job failed\n", alg_name[a]);
 					return 1;
 				}
@@ -330,12 +385,13 @@ int main(int argc, char **argv)
 			printf("{\"name\": \"crypto-limit-%s-%s\", \"algorithm\": \"%s\", "
 			       "\"size_label\": \"%s\", \"pkt_size\": %.0f, \"workers\": 1, "
 			       "\"esp_payload\": %.1f, \"cycles_per_pkt\": %.1f, "
-			       "\"ops_per_pkt\": %u, \"op\": \"%s\", "
+			       "\"ops_per_pkt\": %u, \"op\": \"%s\", \"api\": \"%s\", "
 			       "\"tsc_hz\": %.0f, \"seconds\": %.3f, "
 			       "\"cpu_share\": %.3f, "
 			       "\"mpps\": %.3f, \"crypto_limit_mpps\": %.3f, \"gbps\": %.3f}\n",
 			       alg_name[a], size, alg_name[a], size, mean,
-			       (double)payload / nb, cpp, n_ops, op, tsc_hz, s1 - s0,
+			       (double)payload / nb, cpp, n_ops, op,
+			       a == ALG_CBC_SHA1 || !use_direct ? "job" : "direct", tsc_hz, s1 - s0,
 			       (c1 - c0) / (s1 - s0),
 			       tsc_hz / cpp / 1e6,
 			       tsc_hz / cpp / 1e6, tsc_hz / cpp * mean * 8 / 1e9);
