@@ -279,6 +279,8 @@ static int tel_latency(const char *cmd, const char *params, struct rte_tel_data 
 	}
 	add_hist(d, "reg_fwd", &s->peer_stats.reg_fwd);
 	add_hist(d, "push_apply", &s->peer_stats.push_apply);
+	add_hist(d, "punt_deq", &s->peer_stats.punt_deq);
+	add_hist(d, "deq_push", &s->peer_stats.deq_push);
 	rte_tel_data_add_dict_u64(d, "untimed", s->peer_stats.untimed);
 	rte_tel_data_add_dict_u64(d, "peer_msgs_sent", s->peer_stats.msgs_sent);
 	rte_tel_data_add_dict_u64(d, "peer_enqueue_failed", s->peer_stats.enqueue_failed);

@@ -72,6 +72,7 @@ struct hub_ctl {
 	unsigned int mcast_next;		/* worker for the next multicast packet */
 	/* Control-side drops, by the same named reasons as the workers'. */
 	uint64_t drops[HUB_DROP_MAX];
+	uint64_t punt_deq_tsc;			/* when the punt burst being served was dequeued */
 };
 
 /* Transmit one packet on a configured port from the control lcore's own queue. The mbuf

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <rte_cycles.h>
@@ -20,7 +24,7 @@
 
 #define TICK_MS 100	   /* neighbour probes and ageing */
 #define IDLE_SPINS 256	   /* empty iterations before control starts napping */
-#define IDLE_NAP_NS 50000  /* a nap short enough for NHRP latency, long enough to yield */
+#define CTL_NAP_SLACK_NS 1000 /* timer slack while napping (prctl PR_SET_TIMERSLACK) */
 
 static unsigned int event_drain(struct hub_ctl *ctl)
 {
@@ -59,6 +63,10 @@ static unsigned int punt_drain(struct hub_ctl *ctl)
 			n = rte_ring_sc_dequeue_burst(ctl->workers[w]->punt_low_ring, objs,
 						      DP_PUNT_BURST, NULL);
 		total += n;
+		/* One TSC read per burst: the dequeue stamp of the registration latency split
+		 * (rx at the worker -> dequeued here -> pushed -> applied, /dmvpn/latency). */
+		if (n > 0)
+			ctl->punt_deq_tsc = rte_rdtsc();
 		/* The worker's events were queued before these punts: a NAT-T mapping learned
 		 * from a registration binds the SAs before the registration is answered. */
 		if (n > 0)
@@ -121,15 +129,27 @@ unsigned int ctl_loop_once(struct hub_ctl *ctl)
 
 int ctl_loop_run(struct hub_ctl *ctl, volatile sig_atomic_t *quit)
 {
+	uint32_t nap_us = ctl->cfg->control_idle_sleep_us;
+	struct timespec nap = {0, (long)nap_us * 1000};
 	unsigned int idle = 0;
 
+	/* A SCHED_OTHER thread's sleeps end up to its timer slack (50 us by default) late;
+	 * SCHED_FIFO ones are exact. Make the configured nap what it says, either way. */
+	if (nap_us > 0 && prctl(PR_SET_TIMERSLACK, CTL_NAP_SLACK_NS, 0, 0, 0) != 0)
+		HUB_LOG(WARNING, main, "control: timer slack not set (%s): naps may run long",
+			strerror(errno));
+	if (nap_us > 0)
+		HUB_LOG(INFO, main, "control: naps %u us when idle (control.idle_sleep_us)", nap_us);
+	else
+		HUB_LOG(INFO, main, "control: polls without sleeping (control.idle_sleep_us = 0)");
 	while (!*quit) {
 		if (ctl_loop_once(ctl) > 0) {
 			idle = 0;
 		} else if (++idle > IDLE_SPINS) {
-			struct timespec ts = {0, IDLE_NAP_NS};
-
-			nanosleep(&ts, NULL);
+			if (nap_us > 0)
+				nanosleep(&nap, NULL);
+			else
+				sched_yield(); /* SCHED_FIFO peers on this core (a generator) run */
 		}
 	}
 	return 0;

@@ -34,6 +34,7 @@ struct worker_sync {
 struct fwd_probe {
 	uint64_t gen;
 	uint64_t push_tsc;
+	uint64_t deq_tsc; /* control's dequeue of the request; 0 = unknown */
 	uint32_t slot;
 	uint32_t rx_tsc8;
 };
@@ -263,7 +264,8 @@ static void push(struct hub_ctl *ctl, uint32_t slot)
 	}
 }
 
-void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8)
+void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8,
+			  uint64_t deq_tsc)
 {
 	struct ctl_peer_table *t = ctl->peers;
 	struct fwd_probe *p;
@@ -276,7 +278,7 @@ void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8)
 	}
 	p = &t->probes[t->probe_head++ & (CTL_PEER_PROBES - 1)];
 	*p = (struct fwd_probe){.gen = t->stats.gen, .push_tsc = t->push_tsc, .slot = slot,
-				.rx_tsc8 = rx_tsc8};
+				.rx_tsc8 = rx_tsc8, .deq_tsc = deq_tsc};
 }
 
 static uint64_t tsc_to_ns(uint64_t tsc)
@@ -323,6 +325,13 @@ static unsigned int probes_poll(struct hub_ctl *ctl)
 
 			lat_hist_add(&t->stats.reg_fwd, tsc_to_ns((uint64_t)rx_ticks << 8));
 			lat_hist_add(&t->stats.push_apply, tsc_to_ns(last - p->push_tsc));
+			if (p->deq_tsc != 0 && p->deq_tsc <= p->push_tsc) {
+				uint32_t deq_ticks = (uint32_t)(p->deq_tsc >> 8) - p->rx_tsc8;
+
+				lat_hist_add(&t->stats.punt_deq,
+					     tsc_to_ns((uint64_t)deq_ticks << 8));
+				lat_hist_add(&t->stats.deq_push, tsc_to_ns(p->push_tsc - p->deq_tsc));
+			}
 		}
 		t->probe_tail++;
 		done++;

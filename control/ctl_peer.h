@@ -59,6 +59,10 @@ struct ctl_peer_stats {
 	/* Timed updates (ctl_peer_time_update): how long until every worker forwards. */
 	struct lat_hist reg_fwd;  /* the request's rx at a worker -> every worker applied */
 	struct lat_hist push_apply; /* control's push -> every worker applied */
+	/* reg_fwd split at control's dequeue of the punt burst and its push (the three add
+	 * up to reg_fwd sample by sample, within the 256-cycle resolution of rx_tsc8). */
+	struct lat_hist punt_deq;   /* the request's rx at a worker -> control dequeued it */
+	struct lat_hist deq_push;   /* control dequeued it -> control pushed the update */
 	uint64_t untimed;	  /* timed updates given up: probe list full or a resync ran */
 	/* One worker's replica, measured once at start: rte_malloc bytes for slots slots. */
 	uint64_t replica_bytes;
@@ -100,9 +104,11 @@ void ctl_peer_counters(const struct hub_ctl *ctl, uint32_t slot, struct ctl_peer
 void ctl_peer_broadcast(struct hub_ctl *ctl, const struct dp_msg *m);
 
 /* Time the update ctl_peer_set() just pushed for slot: rx_tsc8 is when the request that
- * caused it reached a worker (struct dp_punt_meta). ctl_peer_poll() adds the samples to
- * stats reg_fwd and push_apply once every worker has applied it. */
-void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8);
+ * caused it reached a worker (struct dp_punt_meta), deq_tsc when control dequeued it
+ * (0 = unknown: no split). ctl_peer_poll() adds the samples to stats reg_fwd, punt_deq,
+ * deq_push and push_apply once every worker has applied it. */
+void ctl_peer_time_update(struct hub_ctl *ctl, uint32_t slot, uint32_t rx_tsc8,
+			  uint64_t deq_tsc);
 
 /* Progress pending resyncs and timed updates; call every loop. Returns work done. */
 unsigned int ctl_peer_poll(struct hub_ctl *ctl);

@@ -94,7 +94,7 @@ static uint8_t register_cie(struct reg_ctx *x, const struct nhrp_cie *c, uint16_
 	}
 	if (addr == src_proto)
 		x->reply_slot = slot;
-	ctl_peer_time_update(ctl, (uint32_t)slot, x->rx_tsc8);
+	ctl_peer_time_update(ctl, (uint32_t)slot, x->rx_tsc8, ctl->punt_deq_tsc);
 	return NHRP_CIE_SUCCESS;
 }
 

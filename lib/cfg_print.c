@@ -264,6 +264,8 @@ int cfg_equal(const struct hub_cfg *a, const struct hub_cfg *b)
 	if (a->fpm_enabled != b->fpm_enabled || a->fpm_listen != b->fpm_listen ||
 	    a->fpm_port != b->fpm_port || a->fpm_stale_time != b->fpm_stale_time)
 		return 0;
+	if (a->control_idle_sleep_us != b->control_idle_sleep_us)
+		return 0;
 	for (unsigned int i = 0; i < a->n_log_types; i++)
 		if (strcmp(a->log_types[i].name, b->log_types[i].name) != 0 ||
 		    a->log_types[i].level != b->log_types[i].level)

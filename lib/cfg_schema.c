@@ -281,6 +281,13 @@ static const struct cfg_key fpm_keys[] = {
 	K_INT("stale_time", struct hub_cfg, fpm_stale_time, CFG_CT_U32, 1, 3600, 30, 0),
 };
 static const struct cfg_section fpm_section = SECTION_NOLINE(fpm_keys);
+
+/* The control lcore's nap when it has been idle (control/ctl_loop.c): 0 = it never
+ * sleeps (a core of its own); at most 10 ms, beyond which NHRP and ARP answers lag. */
+static const struct cfg_key control_keys[] = {
+	K_INT("idle_sleep_us", struct hub_cfg, control_idle_sleep_us, CFG_CT_U32, 0, 10000, 50, 0),
+};
+static const struct cfg_section control_section = SECTION_NOLINE(control_keys);
 static const struct cfg_word cipher_words[] = {
 	{"aes-gcm-128", ESP_CIPHER_AES_GCM_128},
 	{"aes-gcm-256", ESP_CIPHER_AES_GCM_256},
@@ -391,6 +398,7 @@ static const struct cfg_key root_keys[] = {
 	K_FLAT("log", log_section),
 	K_FLAT("fpm", fpm_section),
 	K_GROUP("crypto", struct hub_cfg, crypto, crypto_section),
+	K_FLAT("control", control_section),
 };
 const struct cfg_section cfg_schema_root = SECTION_NOLINE(root_keys);
 

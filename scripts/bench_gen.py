@@ -917,7 +917,7 @@ REG_DATA = "<!-- nhrp-register-data "
 REG_GOALS = {"regs_per_s": 200000, "bytes_per_peer_per_worker": 256, "reg_to_fwd_p99_us": 100}
 
 
-def config_nhrp_text(spokes, workers, socket_path):
+def config_nhrp_text(spokes, workers, socket_path, control_idle_us=None):
     out = ["# dmvpn-hub benchmark: NHRP registrations (./scripts/bench nhrp-register). Written by",
            f"#   scripts/bench_gen.py config-nhrp --spokes {spokes} --workers {workers} --socket PATH",
            "# The underlay port is a net_memif server; tests/tools/nhrp_reggen is the client and",
@@ -939,13 +939,16 @@ def config_nhrp_text(spokes, workers, socket_path):
            "log = {", '	level = "notice";',
            '	types = ( { name = "hub.main"; level = "info"; }, { name = "hub.port"; level = "info"; },',
            '		  { name = "hub.peer"; level = "info"; } );', "};", ""]
+    if control_idle_us is not None:
+        out += ["# The control lcore's nap when idle (0 = it polls; ./scripts/bench --control-idle-us).",
+                f"control = {{ idle_sleep_us = {control_idle_us}; }};", ""]
     return "\n".join(out)
 
 
 def cmd_config_nhrp(a):
     if not 1 <= a.spokes <= 1048574:
         sys.exit("--spokes must be 1..1048574 (172.16.0.0/12 less the hub and the network)")
-    sys.stdout.write(config_nhrp_text(a.spokes, a.workers, a.socket))
+    sys.stdout.write(config_nhrp_text(a.spokes, a.workers, a.socket, a.control_idle_us))
 
 
 def cmd_reg_collect(a):
@@ -972,6 +975,9 @@ def cmd_reg_collect(a):
                reg_to_fwd_p50_us=us("reg_fwd_p50_ns"), reg_to_fwd_p99_us=us("reg_fwd_p99_ns"),
                reg_to_fwd_max_us=us("reg_fwd_max_ns"),
                push_to_apply_p50_us=us("push_apply_p50_ns"), push_to_apply_p99_us=us("push_apply_p99_ns"),
+               # reg_to_fwd split: worker rx -> control's dequeue -> its push (-> apply above)
+               punt_to_deq_p50_us=us("punt_deq_p50_ns"), punt_to_deq_p99_us=us("punt_deq_p99_ns"),
+               deq_to_push_p50_us=us("deq_push_p50_ns"), deq_to_push_p99_us=us("deq_push_p99_ns"),
                registered=lat["registered"], untimed=lat["untimed"], timed=lat["reg_fwd_n"],
                enqueue_failed=lat["peer_enqueue_failed"], resyncs=lat["peer_resyncs"],
                replica_bytes=lat["replica_bytes"], replica_slots=lat["replica_slots"],
@@ -996,8 +1002,11 @@ def reg_rows(runs, meta):
                "reg_to_fwd_p50_us": m(paced, "reg_to_fwd_p50_us"), "reg_to_fwd_p99_us": m(paced, "reg_to_fwd_p99_us"),
                "push_to_apply_p50_us": m(paced, "push_to_apply_p50_us"),
                "push_to_apply_p99_us": m(paced, "push_to_apply_p99_us"),
+               "punt_to_deq_p50_us": m(paced, "punt_to_deq_p50_us"), "punt_to_deq_p99_us": m(paced, "punt_to_deq_p99_us"),
+               "deq_to_push_p50_us": m(paced, "deq_to_push_p50_us"), "deq_to_push_p99_us": m(paced, "deq_to_push_p99_us"),
                "rtt_p50_us": m(paced, "latency_p50_us"), "rtt_p99_us": m(paced, "latency_p99_us"),
                "paced_spokes": paced[0]["spokes"], "paced_rate": paced[0]["rate"],
+               "control_idle": paced[0].get("control_idle"), "gen_core": paced[0].get("gen_core"),
                "saturated_window": sat[0]["window"],
                "saturated_latency_p50_us": m(sat, "hub_reply_p50_us"),
                "saturated_latency_p99_us": m(sat, "hub_reply_p99_us"),
@@ -1027,10 +1036,12 @@ def reg_rows(runs, meta):
 
 
 def reg_table(rows, runs_meta):
-    md = ["| spokes | workers | regs/s (saturated, window) | reply p50 / p99 µs | registration → all workers p50 / p99 µs | "
-          "control push → all workers p50 / p99 µs | generator RTT p50 / p99 µs | under saturation: reply p50 / p99 µs, "
+    md = ["| spokes | workers | regs/s (saturated, window) | latency load | reply p50 / p99 µs | "
+          "registration → all workers p50 / p99 µs | its parts p50 / p99 µs: worker rx → control dequeue; "
+          "dequeue → push; push → all workers applied | generator RTT p50 / p99 µs | under saturation: reply p50 / p99 µs, "
           "reg → fwd p99 µs | bytes / peer / worker | baseline | run |",
-          "|---:|---:|---:|---|---|---|---|---|---:|---|---|"]
+          "|---:|---:|---:|---|---|---|---|---|---|---:|---|---|"]
+    pair = lambda r, k: (f"{r[k + '_p50_us']} / {r[k + '_p99_us']}" if k + "_p50_us" in r else "–")
     for r in rows:
         base = r.get("baseline", "none")
         if base == "none":
@@ -1046,10 +1057,14 @@ def reg_table(rows, runs_meta):
                         if "baseline_paced_rtt_p50_us" in r else "")
                      + (f", nhrpd + zebra {r['baseline_bytes_per_peer']} B/peer" if "baseline_bytes_per_peer" in r else "")
                      + (f", load {r['baseline_loadavg']}" if "baseline_loadavg" in r else ""))
+        load = f"paced: {r['paced_spokes']} spokes at {r['paced_rate']}/s" + (
+            f"; control {r['control_idle']}" if r.get("control_idle") else "") + (
+            f"; generator on core {r['gen_core']}" if r.get("gen_core") is not None else "")
         md.append(f"| {r['spokes']} | {r['workers']} | **{r['regs_per_s']}** (w {r['saturated_window']}; runs "
-                  f"{', '.join(str(x) for x in r['regs_per_s_runs'])}) | {r['latency_p50_us']} / {r['latency_p99_us']} | "
-                  f"**{r['reg_to_fwd_p50_us']} / {r['reg_to_fwd_p99_us']}** | {r['push_to_apply_p50_us']} / "
-                  f"{r['push_to_apply_p99_us']} | {r['rtt_p50_us']} / {r['rtt_p99_us']} | "
+                  f"{', '.join(str(x) for x in r['regs_per_s_runs'])}) | {load} | "
+                  f"{r['latency_p50_us']} / {r['latency_p99_us']} | "
+                  f"**{r['reg_to_fwd_p50_us']} / {r['reg_to_fwd_p99_us']}** | {pair(r, 'punt_to_deq')}; "
+                  f"{pair(r, 'deq_to_push')}; {pair(r, 'push_to_apply')} | {r['rtt_p50_us']} / {r['rtt_p99_us']} | "
                   f"{r['saturated_latency_p50_us']} / {r['saturated_latency_p99_us']}, {r['saturated_reg_to_fwd_p99_us']} | "
                   f"**{r['bytes_per_peer_per_worker']}** | {base} | {r['run']} |")
     md.append("")
@@ -1165,6 +1180,8 @@ def main():
     p.add_argument("--spokes", type=int, default=100000)
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--socket", required=True, help="the net_memif control socket path")
+    p.add_argument("--control-idle-us", type=int, default=None,
+                   help="control.idle_sleep_us (default: the hub's own default)")
     p.set_defaults(func=cmd_config_nhrp)
     p = sub.add_parser("reg-collect")
     p.add_argument("--prefix", required=True)

@@ -255,6 +255,7 @@ static void test_cfg_fills_defaults(void)
 	CU_ASSERT_EQUAL(cfg->cli_idle_timeout, 600);
 	CU_ASSERT_EQUAL(cfg->log_level, 7);
 	CU_ASSERT_EQUAL(cfg->n_log_types, 0);
+	CU_ASSERT_EQUAL(cfg->control_idle_sleep_us, 50);
 	cfg_free(cfg);
 }
 
@@ -314,6 +315,9 @@ static void test_cfg_equal_sees_every_difference(void)
 	b->cli_idle_timeout = 1;
 	CU_ASSERT_FALSE(cfg_equal(a, b));
 	b->cli_idle_timeout = a->cli_idle_timeout;
+	b->control_idle_sleep_us = 0;
+	CU_ASSERT_FALSE(cfg_equal(a, b));
+	b->control_idle_sleep_us = a->control_idle_sleep_us;
 	b->ports[0].line = 99; /* lines are not configuration */
 	CU_ASSERT(cfg_equal(a, b));
 	cfg_free(a);
@@ -515,6 +519,8 @@ static void test_cfg_reports_first_error_in_file_order(void)
 	  "bad.conf:3: lcores.workers[2]: ", "lcore 1 is listed twice (also lcores.workers[0])")  \
 	X(worker_id_beyond_127, PORT0 "lcores = { workers = [ 128 ]; };\n",                       \
 	  "bad.conf:2: lcores.workers[0]: ", "128 is out of range 0..127")                        \
+	X(control_nap_beyond_10ms, PORT0 "control = { idle_sleep_us = 10001; };\n",              \
+	  "bad.conf:2: control.idle_sleep_us: ", "10001 is out of range 0..10000")                \
 	X(workers_as_strings, PORT0 "lcores = { workers = [ \"1\" ]; };\n",                       \
 	  "bad.conf:2: lcores.workers[0]: ", "expected an integer, got a string \"1\"")           \
 	X(missing_ports, "cli = { port = 0; };\n", "bad.conf:1: ports: ", "missing required setting") \
