@@ -278,8 +278,10 @@ int main(int argc, char **argv)
 			     inproc_run_until(&ctl, inproc_synced, 3000) &&
 				     rte_hash_lookup(ctl.workers[0]->peers->by_tunnel, &a) >= 0);
 		t0 = rte_rdtsc();
-		inproc_check("it disappears from control and the worker replica within 4 s",
-			     inproc_run_until(&ctl, peer_gone, 4000));
+		snprintf(what, sizeof(what),
+			 "it disappears from control and the worker replica within %.1f s",
+			 inproc_ms(4000) / 1000.0);
+		inproc_check(what, inproc_run_until(&ctl, peer_gone, 4000));
 		snprintf(what, sizeof(what), "... not before its holdtime (%.2f s after the reply)",
 			 (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz());
 		inproc_check(what, (rte_rdtsc() - t0) > rte_get_tsc_hz() * 19 / 10);
