@@ -192,6 +192,7 @@ struct hub_cfg {
 	uint16_t fpm_port;		       /* default 2620 */
 	uint32_t fpm_stale_time;	       /* seconds zebra's routes outlive it, default 30 */
 	struct cfg_crypto crypto;
+	uint32_t arp_table_size;	       /* neighbour entries over all ports, default 65536 */
 };
 
 /*
