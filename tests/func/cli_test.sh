@@ -27,10 +27,19 @@ HUB_PID=
 PW_PID=
 EXC_PID=
 
+# Each hub runs as `timeout ... dmvpn-hub` (ip netns exec execs timeout): SIGKILL to
+# timeout alone would orphan the hub, which then polls on with its namespace gone (seen
+# when the exception hub did not start within its wait on a loaded machine).
+kill_tree() {
+	local pid=$1 c
+	[ -n "$pid" ] || return 0
+	for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null; done
+	kill -KILL "$pid" 2>/dev/null
+}
 cleanup() {
-	[ -n "$HUB_PID" ] && kill -KILL "$HUB_PID" 2>/dev/null
-	[ -n "$PW_PID" ] && kill -KILL "$PW_PID" 2>/dev/null
-	[ -n "$EXC_PID" ] && kill -KILL "$EXC_PID" 2>/dev/null
+	kill_tree "$HUB_PID"
+	kill_tree "$PW_PID"
+	kill_tree "$EXC_PID"
 	ip netns del "$NS_EXC" 2>/dev/null
 	ip netns del "$NS_HUB" 2>/dev/null
 	ip netns del "$NS_PEER" 2>/dev/null
