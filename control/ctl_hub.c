@@ -30,8 +30,6 @@
 #include "control/fpm_server.h"
 #include "lib/hub_log.h"
 
-#define NEIGH_MAX 65536
-
 static int mempool_init(struct hub_ctl *ctl)
 {
 	uint16_t max_mtu = 1500;
@@ -111,7 +109,7 @@ int ctl_hub_start(struct hub_ctl *ctl, uint32_t idle_sleep_us)
 	    run_step(ctl_ports_init(ctl), "ports") < 0 ||
 	    run_step(ctl_workers_init(ctl), "workers") < 0 ||
 	    run_step(ctl_ports_assign_queues(ctl), "queue assignment") < 0 ||
-	    run_step(ctl_neigh_init(ctl, NEIGH_MAX), "neighbour table") < 0 ||
+	    run_step(ctl_neigh_init(ctl, ctl->cfg->arp_table_size), "neighbour table") < 0 ||
 	    run_step(ctl_ports_start(ctl), "port start") < 0 ||
 	    run_step(ctl_underlay_init(ctl), "underlay routes") < 0 ||
 	    run_step(ctl_tunnel_init(ctl), "tunnels") < 0 ||

@@ -193,6 +193,7 @@ struct hub_cfg {
 	uint32_t fpm_stale_time;	       /* seconds zebra's routes outlive it, default 30 */
 	struct cfg_crypto crypto;
 	uint32_t control_idle_sleep_us;	       /* control's nap when idle, default 50; 0 = poll */
+	uint32_t arp_table_size;	       /* neighbour entries over all ports, default 65536 */
 };
 
 /*

@@ -261,6 +261,8 @@ int cfg_equal(const struct hub_cfg *a, const struct hub_cfg *b)
 		return 0;
 	if (a->log_level != b->log_level)
 		return 0;
+	if (a->arp_table_size != b->arp_table_size)
+		return 0;
 	if (a->fpm_enabled != b->fpm_enabled || a->fpm_listen != b->fpm_listen ||
 	    a->fpm_port != b->fpm_port || a->fpm_stale_time != b->fpm_stale_time)
 		return 0;

@@ -288,6 +288,12 @@ static const struct cfg_key control_keys[] = {
 	K_INT("idle_sleep_us", struct hub_cfg, control_idle_sleep_us, CFG_CT_U32, 0, 10000, 50, 0),
 };
 static const struct cfg_section control_section = SECTION_NOLINE(control_keys);
+/* The neighbour (ARP) table, shared by every port: what an on-link host can fill. */
+static const struct cfg_key arp_keys[] = {
+	K_INT("table_size", struct hub_cfg, arp_table_size, CFG_CT_U32, 64, 1048576, 65536, 0),
+};
+static const struct cfg_section arp_section = SECTION_NOLINE(arp_keys);
+
 static const struct cfg_word cipher_words[] = {
 	{"aes-gcm-128", ESP_CIPHER_AES_GCM_128},
 	{"aes-gcm-256", ESP_CIPHER_AES_GCM_256},
@@ -399,6 +405,7 @@ static const struct cfg_key root_keys[] = {
 	K_FLAT("fpm", fpm_section),
 	K_GROUP("crypto", struct hub_cfg, crypto, crypto_section),
 	K_FLAT("control", control_section),
+	K_FLAT("arp", arp_section),
 };
 const struct cfg_section cfg_schema_root = SECTION_NOLINE(root_keys);
 

@@ -8,12 +8,21 @@ removed, CR LF turned into LF). With --raw, prints the bytes received, repr()'d.
 Also importable: the test script uses Session directly.
 """
 import argparse
+import os
 import socket
 import sys
 import time
 
 PROMPT = b"dmvpn-hub> "
 IAC = 255
+
+# Every wait and wall-clock bound of the CLI tests is multiplied by HUB_TIME_SCALE
+# (scripts/test sets it in its ASan/UBSan step, where the hub runs 2-3x slower); lower
+# bounds are not. Unset or malformed: 1.
+try:
+    SCALE = min(max(float(os.environ.get("HUB_TIME_SCALE", "1")), 1.0), 100.0)
+except ValueError:
+    SCALE = 1.0
 
 
 def strip_iac(data):
@@ -38,6 +47,7 @@ def strip_iac(data):
 
 class Session:
     def __init__(self, host="127.0.0.1", port=2323, timeout=10.0, password=None):
+        timeout *= SCALE
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.timeout = timeout
         self.raw = b""  # everything received, IAC included
@@ -62,7 +72,7 @@ class Session:
         self.buf += strip_iac(chunk)
 
     def read_until(self, token, timeout=None):
-        deadline = time.monotonic() + (timeout or self.timeout)
+        deadline = time.monotonic() + (timeout * SCALE if timeout else self.timeout)
         while token not in self.buf:
             self._recv(deadline)
         i = self.buf.index(token) + len(token)
@@ -71,7 +81,7 @@ class Session:
 
     def read_all(self, timeout=None):
         """Until the server closes."""
-        deadline = time.monotonic() + (timeout or self.timeout)
+        deadline = time.monotonic() + (timeout * SCALE if timeout else self.timeout)
         try:
             while True:
                 self._recv(deadline)

@@ -13,6 +13,9 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 
 HUB=${HUB_BUILD:-build}/control/dmvpn-hub
+# Waits and time limits times HUB_TIME_SCALE (the ASan/UBSan step of scripts/test sets it;
+# cli_client.py and cli_test.py scale theirs): sec N prints N scaled, a whole number.
+sec() { awk -v n="$1" -v s="${HUB_TIME_SCALE:-1}" 'BEGIN { s += 0; if (s < 1 || s > 100) s = 1; printf "%d", n * s + 0.5 }'; }
 PY=/usr/bin/python3 # Debian's: the PATH python3 may be a pyenv without the same modules
 NS_HUB=dmvpn-t$T_ID-clihub
 NS_PEER=dmvpn-t$T_ID-clipeer
@@ -24,10 +27,19 @@ HUB_PID=
 PW_PID=
 EXC_PID=
 
+# Each hub runs as `timeout ... dmvpn-hub` (ip netns exec execs timeout): SIGKILL to
+# timeout alone would orphan the hub, which then polls on with its namespace gone (seen
+# when the exception hub did not start within its wait on a loaded machine).
+kill_tree() {
+	local pid=$1 c
+	[ -n "$pid" ] || return 0
+	for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do kill -KILL "$c" 2>/dev/null; done
+	kill -KILL "$pid" 2>/dev/null
+}
 cleanup() {
-	[ -n "$HUB_PID" ] && kill -KILL "$HUB_PID" 2>/dev/null
-	[ -n "$PW_PID" ] && kill -KILL "$PW_PID" 2>/dev/null
-	[ -n "$EXC_PID" ] && kill -KILL "$EXC_PID" 2>/dev/null
+	kill_tree "$HUB_PID"
+	kill_tree "$PW_PID"
+	kill_tree "$EXC_PID"
 	ip netns del "$NS_EXC" 2>/dev/null
 	ip netns del "$NS_HUB" 2>/dev/null
 	ip netns del "$NS_PEER" 2>/dev/null
@@ -90,11 +102,11 @@ mempool = { mbufs = 8191; };
 cli = { listen = "127.0.0.1"; port = 2323; idle_timeout = 600; };
 CONF
 
-ip netns exec "$NS_HUB" timeout -s KILL 600 "$HUB" -l 0-1 $(t_eal_mem) --no-pci \
+ip netns exec "$NS_HUB" timeout -s KILL $(sec 600) "$HUB" -l 0-1 $(t_eal_mem) --no-pci \
 	--file-prefix "$PREFIX" -- -c "$DIR/hub.conf" --idle-sleep 50 \
 	> "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
-if t_wait_for 30 grep -qs "running:" "$DIR/hub.log"; then
+if t_wait_for $(sec 30) grep -qs "running:" "$DIR/hub.log"; then
 	t_ok "hub starts with the CLI"
 else
 	t_fail "hub starts"; cat "$DIR/hub.log"; t_done; exit 1
@@ -105,7 +117,7 @@ t_check "a Registration Request is sent from the peer namespace" \
 	ip netns exec "$NS_PEER" "$PY" tests/func/cli_test.py --register peer0 1.1.1.4/192.168.1.4
 
 # The checks of the Python driver, one "ok"/"FAIL" line each, counted here.
-ip netns exec "$NS_HUB" timeout -s KILL 400 "$PY" tests/func/cli_test.py --port 2323 \
+ip netns exec "$NS_HUB" timeout -s KILL $(sec 400) "$PY" tests/func/cli_test.py --port 2323 \
 	--golden tests/func/cli_golden --log "$DIR/hub.log" --peer-ns "$NS_PEER" > "$DIR/py.out" 2>&1
 rc=$?
 while IFS= read -r line; do
@@ -126,11 +138,13 @@ if [ -x /usr/bin/dpdk-telemetry.py ]; then
 	printf '/dmvpn/peers\n/dmvpn/stats\n/dmvpn/nhrp\n' | $TEL > "$DIR/tel.out" 2>&1
 	t_check "telemetry /dmvpn/peers: fresh, counts and the static peers" "$PY" -c '
 import json, sys
+sys.path.insert(0, "tests/func")
+from cli_client import SCALE
 r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
 p = r[0]["/dmvpn/peers"]
 i = p["tunnel"].index("192.168.1.2")
 sys.exit(not (p["static"] >= 2 and p["total"] == p["listed"] and p["nbma"][i] == "1.1.1.2"
-              and p["type"][i] == "static" and p["snapshot_age_ms"] < 1500))' "$DIR/tel.out"
+              and p["type"][i] == "static" and p["snapshot_age_ms"] < 1500 * SCALE))' "$DIR/tel.out"
 	t_check "telemetry /dmvpn/stats: packets and every drop reason" "$PY" -c '
 import json, sys
 r = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
@@ -153,11 +167,11 @@ mempool = { mbufs = 2047; cache = 64; };
 cli = { listen = "0.0.0.0"; port = 2424; password = "s3cret!"; idle_timeout = 2; };
 CONF
 # Small and without hugepages: it only serves the CLI.
-ip netns exec "$NS_PW" timeout -s KILL 120 "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
+ip netns exec "$NS_PW" timeout -s KILL $(sec 120) "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
 	--file-prefix "$PREFIX-pw" -- -c "$DIR/pw.conf" --idle-sleep 50 > "$DIR/pw.log" 2>&1 &
 PW_PID=$!
-if t_wait_for 30 grep -qs "running:" "$DIR/pw.log"; then
-	ip netns exec "$NS_PW" timeout -s KILL 60 "$PY" tests/func/cli_test.py --port 2424 \
+if t_wait_for $(sec 30) grep -qs "running:" "$DIR/pw.log"; then
+	ip netns exec "$NS_PW" timeout -s KILL $(sec 60) "$PY" tests/func/cli_test.py --port 2424 \
 		--password-tests "s3cret!" > "$DIR/pw.out" 2>&1
 	while IFS= read -r line; do
 		case "$line" in
@@ -188,11 +202,11 @@ fpm = { enabled = true; port = 2626; stale_time = 600; };
 CONF
 ip netns add "$NS_EXC" && ip netns exec "$NS_EXC" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1 && ip -n "$NS_EXC" link set lo up
-ip netns exec "$NS_EXC" timeout -s KILL 120 "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
+ip netns exec "$NS_EXC" timeout -s KILL $(sec 120) "$HUB" -l 0-1 --no-huge -m 256 --no-shconf --no-pci \
 	--file-prefix "$PREFIX-exc" -- -c "$DIR/exc.conf" --idle-sleep 50 > "$DIR/exc.log" 2>&1 &
 EXC_PID=$!
-if t_wait_for 30 grep -qs "running:" "$DIR/exc.log"; then
-	ip netns exec "$NS_EXC" timeout -s KILL 90 "$PY" tests/func/cli_test.py --port 2525 \
+if t_wait_for $(sec 30) grep -qs "running:" "$DIR/exc.log"; then
+	ip netns exec "$NS_EXC" timeout -s KILL $(sec 90) "$PY" tests/func/cli_test.py --port 2525 \
 		--fpm-port 2626 --clear-tests 192.168.1.6 > "$DIR/exc.out" 2>&1
 	while IFS= read -r line; do
 		case "$line" in
@@ -220,7 +234,7 @@ while True:
 sys.stdout.write(data.decode("ascii", "replace"))
 ' > "$DIR/stop.out" 2>&1 &
 WATCH=$!
-t_wait_for 10 grep -qs connected "$DIR/stop.out"
+t_wait_for $(sec 10) grep -qs connected "$DIR/stop.out"
 pid=$HUB_PID
 kill -TERM "$HUB_PID"
 wait "$HUB_PID"; rc=$?

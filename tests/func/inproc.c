@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -158,9 +159,24 @@ unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg)
 	return total;
 }
 
+unsigned int inproc_ms(unsigned int ms)
+{
+	static double scale;
+
+	if (scale == 0) {
+		const char *s = getenv("HUB_TIME_SCALE");
+		char *end = NULL;
+
+		scale = s != NULL ? strtod(s, &end) : 1;
+		if (s != NULL && (end == s || *end != '\0' || !(scale >= 1 && scale <= 100)))
+			scale = 1; /* malformed: unscaled rather than a wrong bound */
+	}
+	return (unsigned int)(ms * scale);
+}
+
 int inproc_run_until(struct hub_ctl *ctl, int (*cond)(struct hub_ctl *), unsigned int ms)
 {
-	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() / 1000 * ms;
+	uint64_t end = rte_rdtsc() + rte_get_tsc_hz() / 1000 * inproc_ms(ms);
 
 	while (rte_rdtsc() < end) {
 		ctl_loop_once(ctl);

@@ -36,7 +36,12 @@ void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to);
 /* Every mbuf the hub has sent so far (worker's and control's tx rings) goes to fn, which
  * must not free it; then it is freed. Returns how many. */
 unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg);
-/* Run the control loop until cond(ctl) holds or ms pass; returns cond's last value. */
+/* ms times HUB_TIME_SCALE (1 when unset; scripts/test sets it in the sanitizer step, where
+ * everything runs 2-3x slower): every wall-clock bound of the in-process tests goes
+ * through it. Lower bounds ("not before its holdtime") are never scaled. */
+unsigned int inproc_ms(unsigned int ms);
+/* Run the control loop until cond(ctl) holds or inproc_ms(ms) pass; returns cond's last
+ * value. */
 int inproc_run_until(struct hub_ctl *ctl, int (*cond)(struct hub_ctl *), unsigned int ms);
 /* Let the worker take everything queued (at most 10 s), then 5 ms more. */
 void inproc_settle(struct hub_ctl *ctl);

@@ -70,7 +70,7 @@ static void inspect(struct rte_mbuf *m, void *arg)
  * machine may take a while to schedule the worker), then a little longer for extras. */
 static void collect(struct hub_ctl *ctl, struct seen *s, unsigned int want)
 {
-	uint64_t hz = rte_get_tsc_hz(), end = rte_rdtsc() + 3 * hz;
+	uint64_t hz = rte_get_tsc_hz(), end = rte_rdtsc() + hz / 1000 * inproc_ms(3000);
 
 	while (s->n < want && rte_rdtsc() < end) {
 		ctl_loop_once(ctl);

@@ -75,6 +75,12 @@ static int malformed_seen(struct hub_ctl *ctl)
 	return ctl->drops[HUB_DROP_NHRP_MALFORMED] >= malformed_want;
 }
 
+static uint64_t local_want;
+static int local_seen(struct hub_ctl *ctl)
+{
+	return ctl->drops[HUB_DROP_LOCAL_UNHANDLED] >= local_want;
+}
+
 static int peer_gone(struct hub_ctl *ctl)
 {
 	uint32_t a = IP4(192, 168, 1, 8);
@@ -278,8 +284,10 @@ int main(int argc, char **argv)
 			     inproc_run_until(&ctl, inproc_synced, 3000) &&
 				     rte_hash_lookup(ctl.workers[0]->peers->by_tunnel, &a) >= 0);
 		t0 = rte_rdtsc();
-		inproc_check("it disappears from control and the worker replica within 4 s",
-			     inproc_run_until(&ctl, peer_gone, 4000));
+		snprintf(what, sizeof(what),
+			 "it disappears from control and the worker replica within %.1f s",
+			 inproc_ms(4000) / 1000.0);
+		inproc_check(what, inproc_run_until(&ctl, peer_gone, 4000));
 		snprintf(what, sizeof(what), "... not before its holdtime (%.2f s after the reply)",
 			 (double)(rte_rdtsc() - t0) / (double)rte_get_tsc_hz());
 		inproc_check(what, (rte_rdtsc() - t0) > rte_get_tsc_hz() * 19 / 10);
@@ -379,6 +387,31 @@ int main(int argc, char **argv)
 			     ctl_peer_find(&ctl, a) == NULL &&
 				     inproc_run_until(&ctl, inproc_synced, 3000) &&
 				     rte_hash_lookup(ctl.workers[0]->peers->by_tunnel, &a) < 0);
+	}
+
+	/* 10. For the hub's own tunnel address but not an echo request, from a known peer, with
+	 * no exception interface to hand it to: local-unhandled, nothing sent. */
+	{
+		uint8_t in[28] = {0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17};
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)in;
+		uint64_t lu0 = ctl.drops[HUB_DROP_LOCAL_UNHANDLED];
+		struct rte_mbuf *m;
+
+		ip->src_addr = IP4(192, 168, 1, 10);
+		ip->dst_addr = HUB_PROTO;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		inproc_drain(NULL, NULL);
+		memset(&g, 0, sizeof(g));
+		local_want = lu0 + 1;
+		m = gre_frame(IP4(2, 0, 0, 10), 0x0800, in, sizeof(in));
+		inproc_check("UDP to the hub's tunnel address from 192.168.1.10: local-unhandled, "
+			     "counted once",
+			     m != NULL && inproc_rx(m) == 0 &&
+				     inproc_run_until(&ctl, local_seen, 3000) &&
+				     ctl.drops[HUB_DROP_LOCAL_UNHANDLED] == lu0 + 1);
+		inproc_settle(&ctl);
+		inproc_drain(capture, NULL);
+		inproc_check("... and nothing is sent for it", g.nhrp == 0 && g.data == 0);
 	}
 
 	{

@@ -256,6 +256,7 @@ static void test_cfg_fills_defaults(void)
 	CU_ASSERT_EQUAL(cfg->log_level, 7);
 	CU_ASSERT_EQUAL(cfg->n_log_types, 0);
 	CU_ASSERT_EQUAL(cfg->control_idle_sleep_us, 50);
+	CU_ASSERT_EQUAL(cfg->arp_table_size, 65536);
 	cfg_free(cfg);
 }
 
@@ -436,6 +437,8 @@ static void test_cfg_reports_first_error_in_file_order(void)
 	  "ports = ( { name = \"a\"; device = \"net_null0\"; address = \"1.1.1.1/24\";\n"          \
 	  " rx_ring = 1000; } );\n",                                                               \
 	  "bad.conf:2: ports[0].rx_ring: ", "1000 is not a power of two")                          \
+	X(arp_table_too_small, PORT0 "arp = { table_size = 63; };\n",                           \
+	  "bad.conf:2: arp.table_size: ", "63 is out of range 64..1048576")                       \
 	X(mempool_ring_not_power_of_two, PORT0 "mempool = { ring_size = 3000; };\n",               \
 	  "bad.conf:2: mempool.ring_size: ", "3000 is not a power of two")                         \
 	X(mbufs_too_few, PORT0 "mempool = { mbufs = 1000; };\n", "bad.conf:2: mempool.mbufs: ",   \
