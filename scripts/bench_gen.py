@@ -442,6 +442,10 @@ def sample(a, tids):
             hub = telemetry(a.prefix, "/dmvpn/stats")
         except (OSError, ValueError, KeyError):
             hub = None
+        # A hub that has not published its counters yet (or a stalled one) answers
+        # without them: no hub figures for this sample, rather than a KeyError later.
+        if not isinstance(hub, dict) or not all(k in hub for k in ("drops", "forwarded", "rx")):
+            hub = None
     # The forwarding lcores' tx queues: the hub's are 0 .. W-1 (control has its own);
     # ipsec-secgw gives every lcore one, so with --all-txq every queue counts.
     tx = sum(out["q_opackets"] if a.all_txq else out["q_opackets"][:a.workers])
