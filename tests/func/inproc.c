@@ -9,6 +9,7 @@
 #include <rte_ethdev.h>
 #include <rte_eth_ring.h>
 
+#include "control/cli_priv.h"
 #include "control/ctl_hub.h"
 #include "control/ctl_loop.h"
 #include "control/ctl_peer.h"
@@ -115,7 +116,8 @@ int inproc_rx(struct rte_mbuf *m)
 	return 0;
 }
 
-void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to)
+int inproc_rx_arp(uint16_t op, uint32_t sip, const uint8_t mac[6], uint32_t tip, uint8_t hlen,
+		  uint8_t tha_fill)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
 	struct rte_ether_hdr *eth;
@@ -123,7 +125,7 @@ void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to)
 
 	if (m == NULL || (eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + 28)) == NULL) {
 		rte_pktmbuf_free(m);
-		return;
+		return -1;
 	}
 	a = (struct rte_arp_hdr *)(eth + 1);
 	memset(&eth->dst_addr, 0xff, 6);
@@ -131,14 +133,48 @@ void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to)
 	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
 	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
 	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
+	a->arp_hlen = hlen;
 	a->arp_plen = 4;
-	a->arp_opcode = RTE_BE16(RTE_ARP_OP_REPLY);
+	a->arp_opcode = rte_cpu_to_be_16(op);
 	memcpy(&a->arp_data.arp_sha, mac, 6);
-	a->arp_data.arp_sip = ip;
-	memset(&a->arp_data.arp_tha, 0xff, 6);
-	a->arp_data.arp_tip = to;
-	inproc_rx(m);
+	a->arp_data.arp_sip = sip;
+	memset(&a->arp_data.arp_tha, tha_fill, 6);
+	a->arp_data.arp_tip = tip;
+	return inproc_rx(m);
+}
+
+void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to)
+{
+	(void)inproc_rx_arp(RTE_ARP_OP_REPLY, ip, mac, to, 6, 0xff);
+}
+
+const char *inproc_cli(struct hub_ctl *ctl, const char *lines)
+{
+	static char out[16384];
+	struct cli_sess *s = cli_sess_new(ctl->cli, 1, "test");
+	size_t used = 0, len;
+	unsigned int runs = 0;
+
+	out[0] = '\0';
+	if (s == NULL)
+		return out;
+	cli_sess_input(s, (const uint8_t *)lines, strlen(lines), rte_rdtsc());
+	while (runs++ < 10000 && (cli_sess_pending(s) || runs < 100)) {
+		const char *p;
+
+		cli_sess_run(s);
+		p = cli_sess_out(s, &len);
+		if (len > 0 && p != NULL) {
+			size_t n = RTE_MIN(len, sizeof(out) - 1 - used);
+
+			memcpy(out + used, p, n);
+			used += n;
+			cli_sess_out_sent(s, len);
+		}
+	}
+	out[used] = '\0';
+	cli_sess_free(s);
+	return out;
 }
 
 unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg)

@@ -31,8 +31,16 @@ int inproc_done(void);
 
 /* Queue m on the port's rx ring (consumed). Returns 0, or -1 when the ring is full. */
 int inproc_rx(struct rte_mbuf *m);
+/* An ARP packet on the port, broadcast from mac: opcode op (host order), sender sip, target
+ * tip (network order), hardware length hlen (6 is right), target hardware address bytes
+ * tha_fill. Returns inproc_rx()'s result, or -1 without an mbuf. */
+int inproc_rx_arp(uint16_t op, uint32_t sip, const uint8_t mac[6], uint32_t tip, uint8_t hlen,
+		  uint8_t tha_fill);
 /* An ARP reply from ip/mac to the port's address to (all network order). */
 void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to);
+/* A CLI session on ctl's command set fed lines (login included, CR LF ended) until it has
+ * nothing left to do; its output, NUL-terminated, in a static buffer (16 KiB at most). */
+const char *inproc_cli(struct hub_ctl *ctl, const char *lines);
 /* Every mbuf the hub has sent so far (worker's and control's tx rings) goes to fn, which
  * must not free it; then it is freed. Returns how many. */
 unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg);

@@ -31,29 +31,7 @@ static char config[1024];
 
 static void rx_arp(uint16_t op, uint32_t sip, const uint8_t mac[6], uint32_t tip, uint8_t hlen)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
-
-	if (m == NULL || (eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + 28)) == NULL) {
-		rte_pktmbuf_free(m);
-		inproc_check("test mbuf", 0);
-		return;
-	}
-	a = (struct rte_arp_hdr *)(eth + 1);
-	memset(&eth->dst_addr, 0xff, 6);
-	memcpy(&eth->src_addr, mac, 6);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = hlen;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	memcpy(&a->arp_data.arp_sha, mac, 6);
-	a->arp_data.arp_sip = sip;
-	memset(&a->arp_data.arp_tha, 0, 6);
-	a->arp_data.arp_tip = tip;
-	inproc_check("ARP queued on the port", inproc_rx(m) == 0);
+	inproc_check("ARP queued on the port", inproc_rx_arp(op, sip, mac, tip, hlen, 0) == 0);
 }
 
 static uint64_t want_rx;
@@ -144,32 +122,7 @@ static int has_entry(struct hub_ctl *ctl, uint32_t ip)
 /* `show drops` in a CLI session: the output, NUL-terminated. */
 static const char *show_drops(struct hub_ctl *ctl)
 {
-	static char out[8192];
-	static const uint8_t login[] = "pw\r\nshow drops\r\n";
-	struct cli_sess *s = cli_sess_new(ctl->cli, 1, "test");
-	size_t used = 0, len;
-	unsigned int runs = 0;
-
-	out[0] = '\0';
-	if (s == NULL)
-		return out;
-	cli_sess_input(s, login, sizeof(login) - 1, rte_rdtsc());
-	while (runs++ < 10000 && (cli_sess_pending(s) || runs < 100)) {
-		const char *p;
-
-		cli_sess_run(s);
-		p = cli_sess_out(s, &len);
-		if (len > 0 && p != NULL) {
-			size_t n = RTE_MIN(len, sizeof(out) - 1 - used);
-
-			memcpy(out + used, p, n);
-			used += n;
-			cli_sess_out_sent(s, len);
-		}
-	}
-	out[used] = '\0';
-	cli_sess_free(s);
-	return out;
+	return inproc_cli(ctl, "pw\r\nshow drops\r\n");
 }
 
 /* The `show drops` row of reason: its total, or -1 when the row is absent. */

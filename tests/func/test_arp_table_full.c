@@ -34,28 +34,7 @@ static char config[1024];
 
 static int rx_arp(uint16_t op, uint32_t sip, const uint8_t mac[6], uint32_t tip)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
-
-	if (m == NULL || (eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + 28)) == NULL) {
-		rte_pktmbuf_free(m);
-		return -1;
-	}
-	a = (struct rte_arp_hdr *)(eth + 1);
-	memset(&eth->dst_addr, 0xff, 6);
-	memcpy(&eth->src_addr, mac, 6);
-	eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = RTE_BE16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	memcpy(&a->arp_data.arp_sha, mac, 6);
-	a->arp_data.arp_sip = sip;
-	memset(&a->arp_data.arp_tha, 0, 6);
-	a->arp_data.arp_tip = tip;
-	return inproc_rx(m);
+	return inproc_rx_arp(op, sip, mac, tip, 6, 0);
 }
 
 static uint64_t want_rx;
@@ -118,30 +97,10 @@ static void grab(struct rte_mbuf *m, void *arg)
 /* `show drops` through a CLI session: the row of reason, or -1 when absent. */
 static long long show_drops_row(struct hub_ctl *ctl, const char *reason)
 {
-	static char out[8192];
-	static const uint8_t login[] = "pw\r\nshow drops\r\n";
-	struct cli_sess *s = cli_sess_new(ctl->cli, 1, "test");
-	size_t used = 0, len, n = strlen(reason);
-	unsigned int runs = 0;
+	const char *out = inproc_cli(ctl, "pw\r\nshow drops\r\n"), *p;
+	size_t n = strlen(reason);
 	unsigned long long wk, c, total;
-	const char *p;
 
-	if (s == NULL)
-		return -1;
-	cli_sess_input(s, login, sizeof(login) - 1, rte_rdtsc());
-	while (runs++ < 10000 && (cli_sess_pending(s) || runs < 100)) {
-		cli_sess_run(s);
-		p = cli_sess_out(s, &len);
-		if (len > 0 && p != NULL) {
-			size_t k = RTE_MIN(len, sizeof(out) - 1 - used);
-
-			memcpy(out + used, p, k);
-			used += k;
-			cli_sess_out_sent(s, len);
-		}
-	}
-	out[used] = '\0';
-	cli_sess_free(s);
 	for (p = out; (p = strstr(p, reason)) != NULL; p += n)
 		if ((p == out || p[-1] == '\n') && p[n] == ' ' &&
 		    sscanf(p + n, " %llu %llu %llu", &wk, &c, &total) == 3)
