@@ -10,6 +10,7 @@
 #include <rte_malloc.h>
 
 #include "control/ctl_neigh.h"
+#include "control/ctl_underlay.h"
 #include "lib/hub_log.h"
 
 #define NEIGH_PROBES 3
@@ -236,6 +237,22 @@ static void entry_confirm(struct hub_ctl *ctl, struct neigh_entry *e,
 	e->n_held = 0;
 }
 
+/*
+ * Whether the hub could ever need sip's MAC on this port: inside the port's prefix, or
+ * reached on-link through it by an underlay route (a /32 port's peers). Only such senders
+ * are learned from unsolicited ARP.
+ */
+static bool sender_on_link(const struct hub_ctl *ctl, unsigned int port_idx,
+			   const struct dp_port *dp, uint32_t sip)
+{
+	struct underlay_nh nh;
+
+	if ((sip & dp->mask) == (dp->addr & dp->mask))
+		return true;
+	return ctl->underlay != NULL && ctl_underlay_lookup(ctl, sip, &nh) == 0 &&
+	       nh.port_idx == port_idx && nh.nexthop == sip;
+}
+
 void ctl_neigh_input(struct hub_ctl *ctl, unsigned int port_idx, struct rte_mbuf *m,
 		     uint16_t l3_off)
 {
@@ -281,8 +298,19 @@ void ctl_neigh_input(struct hub_ctl *ctl, unsigned int port_idx, struct rte_mbuf
 		rte_pktmbuf_free(m);
 		return;
 	}
-	/* Addressed to us: learn the sender (not from RFC 5227 probes, whose sender is 0). */
-	if (e == NULL && d.arp_sip != 0) {
+	/* Addressed to us from a sender the hub would never ARP for (outside the port's prefix
+	 * and its on-link underlay routes): nothing to learn, or an on-link host could fill the
+	 * table with made-up addresses and lock out real neighbours (docs/security.md). A
+	 * request is still answered, as for a full table. */
+	if (e == NULL && d.arp_sip != 0 && !sender_on_link(ctl, port_idx, dp, d.arp_sip)) {
+		t->stats.off_link++;
+		if (op == RTE_ARP_OP_REPLY) {
+			ctl->drops[HUB_DROP_ARP_OFF_LINK]++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+	} else if (e == NULL && d.arp_sip != 0) {
+		/* Learn the sender (not from RFC 5227 probes, whose sender is 0). */
 		e = entry_add(t, port_idx, d.arp_sip);
 		if (e != NULL) {
 			entry_confirm(ctl, e, &d.arp_sha, now);

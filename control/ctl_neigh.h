@@ -46,12 +46,13 @@ struct neigh_entry {
  * Every ARP control receives (arp_rx) ends as exactly one of: arp_requests_answered,
  * arp_replies_rx, or a drop under arp-malformed, arp-not-for-us, arp-merged (for another
  * address from a known neighbour, whose entry it refreshed), arp-own-address or
- * arp-table-full (hub_ctl.drops; `show drops`).
+ * arp-table-full, arp-off-link (hub_ctl.drops; `show drops`).
  */
 struct neigh_stats {
 	uint64_t arp_rx, arp_requests_answered, arp_requests_sent, arp_replies_rx;
 	uint64_t learned, failed, held_dropped;
 	uint64_t learn_refused; /* a sender to learn and no room in the table */
+	uint64_t off_link;	/* ARP to the hub from a sender it would never ARP for */
 };
 
 /* Called when a neighbour's MAC becomes known, changes, or is lost (mac == NULL). */

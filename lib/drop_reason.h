@@ -76,7 +76,8 @@
 	X(ARP_MERGED, "arp-merged")             /* for another address, from a known neighbour: \
 						 * its entry refreshed (RFC 826), nothing else */ \
 	X(ARP_OWN_ADDRESS, "arp-own-address")   /* sender claims the port's own address */     \
-	X(ARP_TABLE_FULL, "arp-table-full")     /* reply to us, no room to learn the sender */
+	X(ARP_TABLE_FULL, "arp-table-full")     /* reply to us, no room to learn the sender */ \
+	X(ARP_OFF_LINK, "arp-off-link")         /* reply to us from a sender not on the port's link */
 
 enum hub_drop {
 #define HUB_DROP_ENUM(sym, name) HUB_DROP_##sym,

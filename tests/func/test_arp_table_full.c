@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A full neighbour (ARP) table (control/ctl_neigh.c, `arp.table_size`): an on-link host
- * that answers for thousands of addresses fills it. Then a reply to the hub from an unknown
+ * Senders the hub would never ARP for (outside the port's prefix and its on-link underlay
+ * routes) are not learned: a reply from one is dropped as arp-off-link, a request from one
+ * is answered. A full neighbour (ARP) table (control/ctl_neigh.c, `arp.table_size`): an
+ * on-link host that answers for thousands of addresses of its prefix fills it. Then a reply to the hub from an unknown
  * sender is dropped as arp-table-full, a request is still answered (its sender is not
  * learned), the entries already there keep their MACs and keep being refreshed and
  * answered, every ARP stays counted once, and the hub keeps running. A 64-entry table
@@ -123,7 +125,8 @@ int main(int argc, char **argv)
 	(void)argc;
 	snprintf(config, sizeof(config),
 		 "ports = ( { name = \"ring0\"; device = \"" INPROC_DEVICE "\";\n"
-		 "            address = \"1.1.1.1/24\"; gateway = \"1.1.1.254\"; } );\n"
+		 "            address = \"1.1.1.1/16\"; gateway = \"1.1.1.254\"; } );\n"
+		 "underlay_routes = ( { prefix = \"10.0.0.0/8\"; port = \"ring0\"; } );\n"
 		 "cli = { port = %u; password = \"pw\"; };\n"
 		 "arp = { table_size = %u; };\n",
 		 40000u + (unsigned int)((getpid() + 7) % 20000), TABLE);
@@ -134,20 +137,46 @@ int main(int argc, char **argv)
 
 	inproc_check("the gateway's reply is taken and learned",
 		     one(&ctl, RTE_ARP_OP_REPLY, GW, gw_mac, HUB) && mac_is(&ctl, GW, gw_mac));
+
+	/* Off-link senders (the port is 1.1.0.0/16; 10.0.0.0/8 is on-link through it). */
+	rx0 = st->arp_rx;
+	answered0 = st->arp_requests_answered;
+	replies0 = st->arp_replies_rx;
+	inproc_check("a reply from an off-link sender (192.0.2.7): arp-off-link, not learned",
+		     one(&ctl, RTE_ARP_OP_REPLY, IP4(192, 0, 2, 7), flood_mac, HUB) &&
+			     ctl.drops[HUB_DROP_ARP_OFF_LINK] == 1 && st->off_link == 1 &&
+			     find(&ctl, IP4(192, 0, 2, 7)) == NULL);
+	reply_to = 0;
+	inproc_drain(NULL, NULL);
+	inproc_check("a request from an off-link sender is answered, not learned, not dropped",
+		     one(&ctl, RTE_ARP_OP_REQUEST, IP4(192, 0, 2, 8), flood_mac, HUB) &&
+			     (inproc_settle(&ctl), inproc_drain(grab, NULL),
+			      reply_to == IP4(192, 0, 2, 8)) &&
+			     find(&ctl, IP4(192, 0, 2, 8)) == NULL && st->off_link == 2 &&
+			     ctl.drops[HUB_DROP_ARP_OFF_LINK] == 1);
+	inproc_check("a reply from a sender on an on-link underlay route (10.1.2.3) is learned",
+		     one(&ctl, RTE_ARP_OP_REPLY, IP4(10, 1, 2, 3), flood_mac, HUB) &&
+			     mac_is(&ctl, IP4(10, 1, 2, 3), flood_mac) && st->off_link == 2);
+	inproc_check("... each of the 3 ARPs counted once",
+		     st->arp_rx - rx0 == 3 && st->arp_requests_answered - answered0 == 1 &&
+			     st->arp_replies_rx - replies0 == 1 &&
+			     ctl.drops[HUB_DROP_ARP_OFF_LINK] == 1);
+	inproc_check("show drops lists arp-off-link: 1", show_drops_row(&ctl, "arp-off-link") == 1);
+
 	full0 = ctl.drops[HUB_DROP_ARP_TABLE_FULL];
 	rx0 = st->arp_rx;
 	answered0 = st->arp_requests_answered;
 	replies0 = st->arp_replies_rx;
 	refused0 = st->learn_refused;
 
-	/* Replies to the hub from FLOOD distinct senders (10.0.x.y: the table does not care
-	 * where they are), 16 at a time so that the punt ring never overflows. */
+	/* Replies to the hub from FLOOD distinct senders of its prefix (1.1.10.0 on), 16 at a
+	 * time so that the punt ring never overflows. */
 	for (i = 0; i < FLOOD; i += queued) {
 		for (queued = 0; queued < 16 && i + queued < FLOOD; queued++) {
 			uint8_t mac[6] = {0x02, 0, 0, 1, (uint8_t)((i + queued) >> 8),
 					  (uint8_t)(i + queued)};
 
-			if (rx_arp(RTE_ARP_OP_REPLY, IP4(10, 0, (i + queued) >> 8, (i + queued) & 0xff),
+			if (rx_arp(RTE_ARP_OP_REPLY, IP4(1, 1, 10 + ((i + queued) >> 8), (i + queued) & 0xff),
 				   mac, HUB) < 0)
 				break;
 		}
@@ -168,16 +197,16 @@ int main(int argc, char **argv)
 		 " dropped as arp-table-full",
 		 n, TABLE, taken, full_n);
 	inproc_check(what, n <= TABLE && n >= TABLE * 3 / 4 && full_n > 0 &&
-				   taken + full_n == FLOOD && n == taken + 1 /* the gateway */);
+				   taken + full_n == FLOOD && n == taken + 2 /* the gateway, 10.1.2.3 */);
 	inproc_check("... each refused sender counted as a refused learn too",
 		     st->learn_refused - refused0 == full_n);
 	inproc_check("... and no refused sender is in the table",
-		     find(&ctl, IP4(10, 0, (FLOOD - 1) >> 8, (FLOOD - 1) & 0xff)) == NULL);
+		     find(&ctl, IP4(1, 1, 10 + ((FLOOD - 1) >> 8), (FLOOD - 1) & 0xff)) == NULL);
 
 	/* Old entries: still there, still refreshed, still answered. */
 	inproc_check("the gateway keeps its MAC", mac_is(&ctl, GW, gw_mac));
 	inproc_check("the first flooded sender keeps its entry",
-		     mac_is(&ctl, IP4(10, 0, 0, 0), (const uint8_t[6]){0x02, 0, 0, 1, 0, 0}));
+		     mac_is(&ctl, IP4(1, 1, 10, 0), (const uint8_t[6]){0x02, 0, 0, 1, 0, 0}));
 	reply_to = 0;
 	inproc_drain(NULL, NULL);
 	inproc_check("a request from the gateway is answered",
@@ -186,24 +215,24 @@ int main(int argc, char **argv)
 	inproc_check("... and its new MAC merged (RFC 826), though the table is full",
 		     mac_is(&ctl, GW, gw_mac2));
 	inproc_check("a reply from a known sender with a new MAC updates it",
-		     one(&ctl, RTE_ARP_OP_REPLY, IP4(10, 0, 0, 0), first_mac2, HUB) &&
-			     mac_is(&ctl, IP4(10, 0, 0, 0), first_mac2));
+		     one(&ctl, RTE_ARP_OP_REPLY, IP4(1, 1, 10, 0), first_mac2, HUB) &&
+			     mac_is(&ctl, IP4(1, 1, 10, 0), first_mac2));
 
 	/* New senders while full. */
 	reply_to = 0;
 	inproc_drain(NULL, NULL);
 	inproc_check("a request from a new sender is still answered",
-		     one(&ctl, RTE_ARP_OP_REQUEST, IP4(10, 9, 9, 9), flood_mac, HUB) &&
+		     one(&ctl, RTE_ARP_OP_REQUEST, IP4(1, 1, 99, 9), flood_mac, HUB) &&
 			     (inproc_settle(&ctl), inproc_drain(grab, NULL),
-			      reply_to == IP4(10, 9, 9, 9)));
+			      reply_to == IP4(1, 1, 99, 9)));
 	inproc_check("... without learning it (a refused learn, no drop)",
-		     find(&ctl, IP4(10, 9, 9, 9)) == NULL &&
+		     find(&ctl, IP4(1, 1, 99, 9)) == NULL &&
 			     st->learn_refused - refused0 == full_n + 1 &&
 			     ctl.drops[HUB_DROP_ARP_TABLE_FULL] - full0 == full_n);
 	inproc_check("a reply from a new sender: arp-table-full",
-		     one(&ctl, RTE_ARP_OP_REPLY, IP4(10, 9, 9, 10), flood_mac, HUB) &&
+		     one(&ctl, RTE_ARP_OP_REPLY, IP4(1, 1, 99, 10), flood_mac, HUB) &&
 			     ctl.drops[HUB_DROP_ARP_TABLE_FULL] - full0 == full_n + 1 &&
-			     find(&ctl, IP4(10, 9, 9, 10)) == NULL);
+			     find(&ctl, IP4(1, 1, 99, 10)) == NULL);
 
 	{
 		uint64_t in = st->arp_rx - rx0;
