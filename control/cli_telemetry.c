@@ -197,6 +197,17 @@ static int tel_stats(const char *cmd, const char *params, struct rte_tel_data *d
 		name_of(name, sizeof(name), "drop_", hub_drop_name(r));
 		rte_tel_data_add_dict_u64(d, name, s->totals.drops[r]);
 	}
+	/* Cycles by stage of the packet path, with the hub's --stage-cycles (scripts/bench):
+	 * stage_cycles_X / stage_pkts is X's share of a received packet's cost. */
+	{
+		static const char *const stage[DP_STAGE_MAX] = DP_STAGE_NAMES;
+
+		for (r = 0; r < DP_STAGE_MAX; r++) {
+			name_of(name, sizeof(name), "stage_cycles_", stage[r]);
+			rte_tel_data_add_dict_u64(d, name, s->totals.stage_cycles[r]);
+		}
+		rte_tel_data_add_dict_u64(d, "stage_pkts", s->totals.stage_pkts);
+	}
 	/* For leak checks (tests/func/malformed.sh, scripts/soak). */
 	rte_tel_data_add_dict_u64(d, "mbufs", s->mbufs);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use", s->mbufs_in_use);

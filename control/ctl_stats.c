@@ -31,6 +31,9 @@ void ctl_stats_sum(const struct hub_ctl *ctl, struct ctl_totals *t)
 		t->redirect_suppressed += s->redirect_suppressed;
 		for (r = 0; r < HUB_DROP_MAX; r++)
 			t->drops[r] += s->drops[r];
+		for (r = 0; r < DP_STAGE_MAX; r++)
+			t->stage_cycles[r] += s->stage_cycles[r];
+		t->stage_pkts += s->stage_pkts;
 	}
 	for (r = 0; r < HUB_DROP_MAX; r++) {
 		t->drops[r] += ctl->drops[r];

@@ -11,6 +11,7 @@ struct ctl_totals {
 	uint64_t forwarded, hairpin, redirect_sent, redirect_suppressed;
 	uint64_t drops[HUB_DROP_MAX]; /* workers' and control's */
 	uint64_t drops_total;
+	uint64_t stage_cycles[DP_STAGE_MAX], stage_pkts; /* --stage-cycles */
 };
 
 /* Sum over every worker (and control) into *t. */

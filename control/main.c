@@ -33,6 +33,7 @@ struct hub_opts {
 	const char *config;
 	bool check_config;
 	uint32_t idle_sleep_us;
+	bool stage_cycles;
 };
 
 static void on_signal(int sig)
@@ -50,6 +51,9 @@ static void usage(FILE *out, const char *prog)
 		"                        exit 0 (or 2 with file:line: what is wrong)\n"
 		"      --idle-sleep US   workers with nothing to do sleep US microseconds\n"
 		"                        (shared-core labs; 0 = pure polling, the default)\n"
+		"      --stage-cycles    count workers' TSC cycles per stage of the packet path\n"
+		"                        (/dmvpn/stats stage_cycles_*; scripts/bench; costs a TSC\n"
+		"                        read per stage switch)\n"
 		"  -V, --version         print the version\n"
 		"  -h, --help            this text\n"
 		"EAL options come before \"--\" (e.g. -l 0-1 --in-memory --no-pci); see the DPDK\n"
@@ -64,6 +68,7 @@ static int opts_parse(int argc, char **argv, const char *prog, struct hub_opts *
 		{"config", required_argument, NULL, 'c'},
 		{"check-config", no_argument, NULL, 'C'},
 		{"idle-sleep", required_argument, NULL, 'I'},
+		{"stage-cycles", no_argument, NULL, 'S'},
 		{"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -89,6 +94,9 @@ static int opts_parse(int argc, char **argv, const char *prog, struct hub_opts *
 				return EXIT_CONFIG;
 			}
 			o->idle_sleep_us = (uint32_t)v;
+			break;
+		case 'S':
+			o->stage_cycles = true;
 			break;
 		case 'V':
 			printf("dmvpn-hub %s (%s)\n", HUB_VERSION, rte_version());
@@ -191,8 +199,9 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return 1;
 	}
-	HUB_LOG(INFO, main, "running: %u worker(s), %u port(s); SIGINT or SIGTERM stops",
-		ctl.n_workers, ctl.n_ports);
+	ctl.shared->stage_cycles = opts.stage_cycles;
+	HUB_LOG(INFO, main, "running: %u worker(s), %u port(s)%s; SIGINT or SIGTERM stops",
+		ctl.n_workers, ctl.n_ports, opts.stage_cycles ? ", cycles timed by stage" : "");
 
 	rc = ctl_loop_run(&ctl, &quit);
 

@@ -11,6 +11,7 @@
 
 #include "dataplane/dp_esp.h"
 #include "dataplane/dp_fwd.h"
+#include "dataplane/dp_stage.h"
 #include "lib/esp_mbuf.h"
 #include "lib/drop_reason.h"
 
@@ -410,6 +411,7 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 {
 	struct dp_esp_scratch *s;
 	uint16_t i, n;
+	uint8_t prev;
 
 	if (w->sa == NULL)
 		return;
@@ -418,7 +420,9 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 	if (n == 0)
 		return;
 	s->n_in = 0;
+	prev = dp_stage_enter(w, DP_STAGE_ESP_IN);
 	dp_esp_decap_burst(w->sa, s->in, s->in_l3, s->in_l4, n, s->verdict);
+	dp_stage_enter(w, DP_STAGE_FORWARD); /* the GRE inside, as if it came in clear */
 	for (i = 0; i < n; i++) {
 		const struct rte_ipv4_hdr *ip;
 
@@ -436,6 +440,7 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 				     dp_peer_by_nbma(w->peers, ip->src_addr, s->sport[i]),
 				     s->sport[i]);
 	}
+	dp_stage_enter(w, prev);
 }
 
 void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
@@ -479,6 +484,7 @@ void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l)
 {
 	struct dp_esp_scratch *s;
 	uint16_t i, n;
+	uint8_t prev;
 
 	if (w->sa == NULL)
 		return;
@@ -487,6 +493,7 @@ void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l)
 	if (n == 0)
 		return;
 	s->n_out = 0;
+	prev = dp_stage_enter(w, DP_STAGE_ESP_OUT);
 	dp_esp_encap_burst(w->sa, w->shared->esp_seq, s->out, s->out_sa, n, s->verdict);
 	for (i = 0; i < n; i++) {
 		if (s->verdict[i] != 0) {
@@ -496,4 +503,5 @@ void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l)
 		}
 		dp_tx_enqueue(w, &l->tx[s->out_port[i]], s->out_port[i], s->out[i]);
 	}
+	dp_stage_enter(w, prev);
 }

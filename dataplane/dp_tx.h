@@ -8,6 +8,7 @@
 
 #include <rte_ethdev.h>
 
+#include "dataplane/dp_stage.h"
 #include "lib/dp_shared.h"
 
 struct dp_txbuf {
@@ -19,9 +20,11 @@ static inline void dp_tx_flush(struct dp_worker *w, struct dp_txbuf *b, uint16_t
 {
 	uint32_t bytes[DP_BURST];
 	uint16_t sent, i;
+	uint8_t prev;
 
 	if (b->n == 0)
 		return;
+	prev = dp_stage_enter(w, DP_STAGE_TX);
 	/* Read lengths first: once handed to the driver an mbuf may already be freed. */
 	for (i = 0; i < b->n; i++)
 		bytes[i] = b->pkts[i]->pkt_len;
@@ -34,6 +37,7 @@ static inline void dp_tx_flush(struct dp_worker *w, struct dp_txbuf *b, uint16_t
 		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
 	}
 	b->n = 0;
+	dp_stage_enter(w, prev);
 }
 
 static inline void dp_tx_enqueue(struct dp_worker *w, struct dp_txbuf *b, uint16_t port,

@@ -14,6 +14,7 @@
 
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_esp.h"
+#include "dataplane/dp_stage.h"
 #include "dataplane/dp_fwd.h"
 #include "dataplane/dp_mcast.h"
 #include "dataplane/dp_icmp.h"
@@ -39,6 +40,7 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 	uint64_t bytes = 0;
 	uint16_t i;
 
+	dp_stage_enter(w, DP_STAGE_CLASSIFY);
 	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 
@@ -59,6 +61,7 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 	w->stats.port_rx_bytes[port_id] += bytes;
 	dp_peer_by_nbma_bulk(w->peers, keys, n_gre, slots);
 
+	dp_stage_enter(w, DP_STAGE_FORWARD);
 	n_gre = 0;
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -105,6 +108,7 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 	 * protected peers is encrypted as one (lanes fill: DESIGN.md 5). */
 	dp_esp_in_flush(w, l);
 	dp_esp_out_flush(w, l);
+	dp_stage_enter(w, DP_STAGE_OTHER);
 }
 
 static void tx_flush_all(struct dp_worker *w, struct dp_local *l)
@@ -140,11 +144,12 @@ int dp_worker_main(void *arg)
 
 	while (!sh->stop) {
 		uint64_t start = rte_rdtsc(), took;
-		unsigned int q, total = 0, applied;
+		unsigned int q, total = 0, received = 0, applied;
 
 		/* The rx time of what this iteration punts (control's latency figures): one
 		 * TSC read per iteration, refreshed below only after an apply phase. */
 		l->rx_tsc8 = (uint32_t)(start >> 8);
+		dp_stage_begin(w, start);
 		/* Table updates first, bounded, so a burst of changes cannot stall rx. */
 		applied = dp_peer_apply_ring(w->peers, w->msg_ring, DP_MSG_APPLY_MAX);
 		if (applied > 0) {
@@ -166,11 +171,15 @@ int dp_worker_main(void *arg)
 
 		for (q = 0; q < w->n_rxq; q++) {
 			uint16_t port = w->rxq[q].port;
-			uint16_t n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, DP_BURST);
+			uint16_t n;
 
+			dp_stage_enter(w, DP_STAGE_RX);
+			n = rte_eth_rx_burst(port, w->rxq[q].queue, pkts, DP_BURST);
+			dp_stage_enter(w, DP_STAGE_OTHER);
 			if (n == 0)
 				continue;
 			total += n;
+			received += n;
 			w->stats.port_rx[port] += n;
 			rx_burst_process(w, l, port, pkts, n);
 		}
@@ -202,15 +211,21 @@ int dp_worker_main(void *arg)
 			w->stats.busy_cycles += took;
 			if (took > w->stats.max_loop_cycles)
 				w->stats.max_loop_cycles = took;
-			if (now - last_drain < sh->tx_drain_tsc)
+			if (now - last_drain < sh->tx_drain_tsc) {
+				dp_stage_end(w, received);
 				continue;
+			}
 		} else if (sh->idle_sleep_us > 0) {
 			tx_flush_all(w, l);
+			dp_stage_end(w, 0);
 			rte_delay_us_sleep(sh->idle_sleep_us);
 			last_drain = rte_rdtsc();
 			continue;
 		}
 		tx_flush_all(w, l);
+		/* The drain's tx cycles count with the packets of this iteration (those of
+		 * an idle one are not timed: an idle iteration's clock is dropped). */
+		dp_stage_end(w, received);
 		last_drain = rte_rdtsc();
 	}
 	dp_esp_out_flush(w, l);

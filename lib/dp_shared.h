@@ -89,6 +89,25 @@ struct dp_punt_meta {
 			     * loop iteration that received it: control's latency figures */
 };
 
+/*
+ * Where a worker's cycles go, measured only while dp_shared.stage_cycles is set (the
+ * hub's --stage-cycles; scripts/bench): each switch reads the TSC, so it is off by default.
+ * Every cycle of an iteration that received packets lands in exactly one stage.
+ */
+enum dp_stage {
+	DP_STAGE_RX,	   /* rte_eth_rx_burst */
+	DP_STAGE_CLASSIFY, /* Ethernet/outer IPv4 classification, peer lookup of the burst */
+	DP_STAGE_FORWARD,  /* GRE/LAN input, inner checks, FIB, encapsulation, punts */
+	DP_STAGE_ESP_IN,   /* SA lookup, IPsec-MB decrypt + verify, ESP trailer */
+	DP_STAGE_ESP_OUT,  /* sequence, padding, IV, IPsec-MB encrypt + sign */
+	DP_STAGE_TX,	   /* rte_eth_tx_burst */
+	DP_STAGE_OTHER,	   /* table updates, multicast injection, RCU, loop */
+	DP_STAGE_MAX
+};
+
+/* Names of enum dp_stage, in order (telemetry keys stage_cycles_NAME). */
+#define DP_STAGE_NAMES {"rx", "classify", "forward", "esp_in", "esp_out", "tx", "other"}
+
 /* Counters one worker writes. Per port counters are indexed by DPDK port id. */
 struct dp_worker_stats {
 	uint64_t loops;		  /* poll iterations */
@@ -110,7 +129,17 @@ struct dp_worker_stats {
 	uint64_t drops[HUB_DROP_MAX];
 	uint64_t natt_keepalives; /* NAT-keepalives (RFC 3948 2.3) absorbed: not drops */
 	uint64_t max_apply_msgs;  /* most peer-table messages applied in one iteration */
+	uint64_t stage_cycles[DP_STAGE_MAX]; /* TSC cycles by stage (--stage-cycles only) */
+	uint64_t stage_pkts;	  /* packets received in the iterations timed by stage */
 } __rte_cache_aligned;
+
+/* The running stage clock of one worker (dataplane/dp_stage.h). */
+struct dp_stage_clock {
+	bool on;		  /* this iteration is timed */
+	uint8_t cur;		  /* enum dp_stage being timed */
+	uint64_t last;		  /* TSC when cur began */
+	uint64_t acc[DP_STAGE_MAX]; /* this iteration's cycles so far */
+};
 
 struct dp_rxq {
 	uint16_t port;
@@ -122,6 +151,7 @@ struct dp_shared {
 	volatile bool stop;		/* set by control to end every worker loop */
 	int punt_meta_offset;		/* mbuf dynfield offset of struct dp_punt_meta */
 	uint32_t idle_sleep_us;		/* >0: a worker with nothing to do sleeps (lab runs) */
+	volatile bool stage_cycles;	/* time each stage (enum dp_stage); off by default */
 	uint64_t tx_drain_tsc;		/* flush partially filled tx buffers after this */
 	uint64_t redirect_interval_tsc;	/* one trigger per (source peer, destination) per this */
 	struct rte_lpm *fib;		/* inner routes; written by control under RCU */
@@ -154,6 +184,7 @@ struct dp_worker {
 	struct dp_sa_table *sa;		/* this worker's SA replica (dataplane/dp_sa.h), or NULL */
 	struct rte_ring *sa_ring;	/* control -> worker, SP/SC, struct esp_sa_msg */
 	struct dp_worker_stats stats;
+	struct dp_stage_clock clock;	/* this worker's only */
 } __rte_cache_aligned;
 
 static inline struct dp_punt_meta *dp_punt_meta(struct rte_mbuf *m, int offset)

@@ -511,7 +511,18 @@ def cmd_measure(a):
         res["drop_reasons"] = d
         res["hub_forwarded"] = prev[4]["forwarded"] - first[4]["forwarded"]
         res["hub_rx"] = prev[4]["rx"] - first[4]["rx"]
+        # With the hub's --stage-cycles: TSC cycles per received packet by stage.
+        pk = prev[4].get("stage_pkts", 0) - first[4].get("stage_pkts", 0)
+        if pk > 0:
+            res["stage_pkts"] = pk
+            res["stage_cycles_per_pkt"] = {
+                k[13:]: round((prev[4][k] - first[4].get(k, 0)) / pk, 1)
+                for k in STAGES if k in prev[4]}
     print(json.dumps(res))
+
+
+# The hub's stages of the packet path, in the order of lib/dp_shared.h's enum dp_stage.
+STAGES = [f"stage_cycles_{n}" for n in ("rx", "classify", "forward", "esp_in", "esp_out", "tx", "other")]
 
 # ---------------------------------------------------------------------------- report
 
@@ -576,6 +587,15 @@ def aggregate(runs, meta):
             "baseline_cpu_share": med(base, "worker_cpu_share"),
             "date": meta["date"],
         }
+        stg = [r for r in rs if r["tool"] == "hub-stages" and r.get("stage_cycles_per_pkt")] or \
+            [r for r in hub if r.get("stage_cycles_per_pkt")]  # --quick: the hub run timed them
+        if stg:
+            # One more hub run with --stage-cycles (its TSC reads cost cycles: it is not one
+            # of the measured runs above): where a packet's cycles go.
+            sr = stg[0]
+            row.update(stage_cycles_per_pkt=sr["stage_cycles_per_pkt"],
+                       stage_cycles_total=round(sum(sr["stage_cycles_per_pkt"].values()), 1),
+                       stage_run_mpps=round(sr["pps"] / 1e6, 3))
         if cmp_:
             c = med(cmp_, "pps")
             row.update(compare=meta.get("compare_label", "other hub"),
@@ -699,6 +719,24 @@ def table(rows, metas):
                          f"{fmt(io)} | {secs} | {sec_ratio} | "
                          f"{lst(r['ratio_runs']) if r.get('baseline') == 'ipsec-secgw' else '–'} | "
                          f"{lst(r['mpps_runs'])} | {r['run']} |")
+    stg = [r for r in fwd + esp if r.get("stage_cycles_per_pkt")]
+    if stg:
+        names = [k[13:] for k in STAGES]
+        lines += ["", "TSC cycles per received packet by stage of the hub's packet path (one more run "
+                  "per scenario with the hub's `--stage-cycles`, which reads the TSC at each change of "
+                  "stage; its Mpps is lower than the measured runs' by that cost). rx / tx: the PMD's "
+                  "burst calls; classify: Ethernet and outer IPv4 checks, peer lookup of the burst; "
+                  "forward: GRE and inner checks, FIB, encapsulation; esp in / out: SA lookup, "
+                  "IPsec-MB, ESP header and trailer; other: table updates, RCU, the loop:", "",
+                  "| scenario | workers | " + " | ".join(n.replace("_", " ") for n in names) +
+                  " | total | hub cycles/pkt (measured runs) | Mpps of the staged run | run |",
+                  "|---|---:|" + "---:|" * (len(names) + 3) + "---|"]
+        for r in stg:
+            c = r["stage_cycles_per_pkt"]
+            lines.append(f"| `{r['name']}` | {r['workers']} | " +
+                         " | ".join(fmt(c.get(n), ".0f") for n in names) +
+                         f" | {r['stage_cycles_total']:.0f} | {r['cycles_per_pkt']:.0f} | "
+                         f"{r['stage_run_mpps']:.2f} | {r['run']} |")
     paths = [r for r in rows if r.get("baseline") == "rte_ipsec"]
     if paths:
         lines += ["", "The hub's ESP stage against rte_ipsec with a crypto PMD in CPU-crypto mode "

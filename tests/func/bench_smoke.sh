@@ -76,6 +76,16 @@ ok = {
            and esp[0]["crypto_limit_mpps"] > 0
            and abs(esp[0]["fraction_of_limit"] - esp[0]["mpps_per_worker"] / esp[0]["crypto_limit_mpps"]) < 0.01,
     "esp-clean": len(esp) == 1 and esp[0]["drops"] == 0 and not esp[0]["drop_reasons"],
+    # Per-stage TSC cycles (--quick: the hub run itself had --stage-cycles): every stage
+    # reported, the path's stages non-zero, ESP stages only on the ESP hairpin, and the sum
+    # within a factor of two of the whole-run cycles per packet.
+    "stages": all(set(r.get("stage_cycles_per_pkt", {})) ==
+                  {"rx", "classify", "forward", "esp_in", "esp_out", "tx", "other"}
+                  and all(r["stage_cycles_per_pkt"][k] > 0 for k in ("rx", "classify", "forward", "tx"))
+                  and (r["stage_cycles_per_pkt"]["esp_in"] > 0 and r["stage_cycles_per_pkt"]["esp_out"] > 0)
+                      == r["name"].startswith("esp-")
+                  and 0.5 * r["cycles_per_pkt"] <= r["stage_cycles_total"] <= 2 * r["cycles_per_pkt"]
+                  for r in list(fwd.values()) + esp) and len(esp) == 1,
     "rte-ipsec": len([r for r in rows if r.get("baseline") == "rte_ipsec"]) == 12
                  and all(r["hub_cycles_per_pkt"] > 0 and r["rte_ipsec_cycles_per_pkt"] > 0
                          for r in rows if r.get("baseline") == "rte_ipsec"),
@@ -93,6 +103,8 @@ t_check "ratio = mpps / baseline_mpps" check_json ratio
 [ $SAN = 0 ] && t_check "crypto limit: 3 algorithms × 3 sizes measured" check_json crypto
 t_check "ESP hairpin (AES-GCM-128) ran: hub and testpmd forwarded, crypto_limit_mpps and fraction_of_limit" \
 	check_json esp
+t_check "TSC cycles per packet by stage: rx, classify, forward, tx > 0, ESP stages only with ESP, sum ≈ cycles_per_pkt" \
+	check_json stages
 t_check "ESP hairpin: the hub decrypted every packet (no drop of any reason in the window)" check_json esp-clean
 t_check "ESP hairpin: no integrity, padding, SPI, peer or length failure over the whole run" \
 	bash -c "! grep -Eq 'esp-(integrity-failure|bad-padding|unknown-spi|peer-mismatch|truncated) [1-9]' '$DIR/bench.log'"
