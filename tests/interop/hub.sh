@@ -21,6 +21,7 @@
 #                               Indication's quoted packet is part of it), and those of them
 #                               that are malformed; with -T fields use -E occurrence=f
 #   t_run "description" CMD...  t_check that keeps CMD's output and prints it on failure
+#   hub_sanitizer_check         with HUB_SANITIZED=1: stop the hub, fail on a sanitizer report
 HUB_PY=/usr/bin/python3
 HUB_BIN=${HUB_BIN:-${HUB_BUILD:-build}/control/dmvpn-hub}
 HUB_LIFETIME=${HUB_LIFETIME:-600}
@@ -98,6 +99,17 @@ hub_stop() {
 	wait "$pid" 2>/dev/null
 	rm -rf "/var/run/dpdk/$HUB_PREFIX"
 	return 0
+}
+
+# hub_sanitizer_check: with a sanitizer build of the hub (HUB_SANITIZED=1: scripts/test's
+# ASan+UBSan step), stop it and check that its log holds no sanitizer report, including
+# any from shutdown. Call it before t_done. Without HUB_SANITIZED it does nothing.
+hub_sanitizer_check() {
+	[ "${HUB_SANITIZED:-0}" = 1 ] || return 0
+	hub_stop
+	t_check "the sanitizer-built hub's log has no AddressSanitizer or UBSan report" \
+		bash -c "! grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:' '$HUB_LOG'"
+	grep -E -A 20 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$HUB_LOG" | head -n 60
 }
 
 hub_cli() {

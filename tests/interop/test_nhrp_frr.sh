@@ -207,5 +207,6 @@ t_check "order on the wire for Phase 3: 8 hub>R8, 1 R8>hub, 1 hub>R6, 2 R6>hub, 
 	order 8 1.1.1.1 8.8.8.8 1 8.8.8.8 1.1.1.1 1 1.1.1.1 6.6.6.6 2 6.6.6.6 1.1.1.1 2 1.1.1.1 8.8.8.8
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done
