@@ -465,6 +465,17 @@ static int act_exc_blackhole(void)
 	return kernel_send_udp(IP4(10, 99, 2, 2));
 }
 
+/* The same through the exception interface: a multicast from the kernel with one mbuf left
+ * in the hub's pool, which net_tap takes to refill its rx ring; the replicas find none. */
+static int act_exc_mcast_no_mbuf(void)
+{
+	pool_exhaust();
+	if (n_held == 0)
+		return 0;
+	rte_pktmbuf_free(held[--n_held]);
+	return kernel_send_udp(IP4(224, 0, 0, 5));
+}
+
 static int if_up(const char *name, int up)
 {
 	struct ifreq ifr;
@@ -658,6 +669,9 @@ int main(int argc, char **argv)
 		provoked[HUB_DROP_EXC_BROADCAST] += 1;
 		step("exception-no-route", HUB_DROP_EXC_NO_ROUTE, 1, act_exc_no_route);
 		provoked[HUB_DROP_EXC_NO_ROUTE] += 1;
+		step("multicast-no-mbuf from the exception interface", HUB_DROP_MCAST_NO_MBUF, 2,
+		     act_exc_mcast_no_mbuf);
+		provoked[HUB_DROP_MCAST_NO_MBUF] += 2;
 		step("inner-blackhole from the exception interface", HUB_DROP_BLACKHOLE, 1,
 		     act_exc_blackhole);
 		provoked[HUB_DROP_BLACKHOLE] += 1;
