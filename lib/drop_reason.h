@@ -43,7 +43,8 @@
 	X(PEER_INCOMPLETE, "peer-incomplete")   /* route via a spoke that is not registered */ \
 	X(TTL_EXCEEDED, "ttl-exceeded")         /* inner TTL ran out (ICMP sent back) */       \
 	X(MTU_EXCEEDED, "mtu-exceeded")         /* DF set and too big (ICMP sent back) */      \
-	X(FRAG_FAILED, "fragmentation-failed")  /* no mbufs to fragment into */                \
+	X(FRAG_FAILED, "fragmentation-failed")  /* no mbufs to fragment into, or an option \
+						 * too long for the header (RFC 791 3.1) */ \
 	X(NO_HEADROOM, "no-headroom")           /* no room to prepend the outer header */      \
 	X(LOCAL_UNHANDLED, "local-unhandled")   /* for the hub's tunnel address, not served */ \
 	X(NHRP_NOT_SERVED, "nhrp-not-served")   /* NHRP reached control; no server yet */ \
