@@ -207,6 +207,11 @@ static void pool_release(void)
 
 /* ---- one reason ---- */
 
+/* A second reason the next step() expects to move too (HUB_DROP_MAX: none), and by how
+ * much; reset by step(). */
+static unsigned int also_reason = HUB_DROP_MAX;
+static uint64_t also_n;
+
 /*
  * Run act, then check: reason moved by exactly n (within ms), nothing else moved, a good
  * packet is forwarded, the mempools are back at their baseline.
@@ -241,13 +246,22 @@ static void step(const char *name, unsigned int reason, uint64_t n, int (*act)(v
 	snprintf(what, sizeof(what), "%s: counted %" PRIu64 " time(s) (expected %" PRIu64 ")", name,
 		 after[reason] - before[reason], n);
 	inproc_check(what, after[reason] - before[reason] == n);
+	if (also_reason < HUB_DROP_MAX) {
+		snprintf(what, sizeof(what),
+			 "%s: and %s counted %" PRIu64 " time(s) (expected %" PRIu64 ")", name,
+			 hub_drop_name(also_reason), after[also_reason] - before[also_reason],
+			 also_n);
+		inproc_check(what, after[also_reason] - before[also_reason] == also_n);
+	}
 	for (r = 0; r < HUB_DROP_MAX; r++)
-		if (r != reason && after[r] != before[r] && used < sizeof(moved) - 64)
+		if (r != reason && r != also_reason && after[r] != before[r] &&
+		    used < sizeof(moved) - 64)
 			used += (size_t)snprintf(moved + used, sizeof(moved) - used, " %s+%" PRIu64,
 						 hub_drop_name(r), after[r] - before[r]);
 	snprintf(what, sizeof(what), "%s: no other drop counter moved%s%s", name,
 		 used > 0 ? ":" : "", moved);
 	inproc_check(what, used == 0);
+	also_reason = HUB_DROP_MAX;
 
 	snprintf(what, sizeof(what), "%s: a good packet is still forwarded afterwards", name);
 	inproc_check(what, good_packet_forwarded());
@@ -372,6 +386,23 @@ static int act_mcast_no_mbuf(void)
 	inner_udp(p, 60, TUN(1), IP4(224, 0, 0, 5), 0);
 	pool_exhaust();
 	return n_held > 0 && ctl_mcast_send(&ctl, 0, m) == 0;
+}
+
+/* A multicast with mbufs to spare: A and B get their copies; 192.168.1.98 (multicast, its
+ * NBMA 9.9.9.8 off-link with no gateway, so never resolved) cannot have one. */
+static int act_mcast_unresolved(void)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
+	uint8_t *p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, 60) : NULL;
+
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	inner_udp(p, 60, TUN(1), IP4(224, 0, 0, 5), 0);
+	data_to_b = 0;
+	inproc_drain(NULL, NULL);
+	return ctl_mcast_send(&ctl, 0, m) == 0 && count_until(&data_to_b, 1, 3000) == 1;
 }
 
 /* A -> D (D has an ESP SA) in an mbuf whose data starts at the very front of its buffer:
@@ -634,6 +665,7 @@ int main(int argc, char **argv)
 		 "                { tunnel = \"192.168.1.10\"; nbma = \"1.1.1.10\"; multicast = true; },\n"
 		 "                { tunnel = \"192.168.1.11\"; nbma = \"1.1.1.11\"; multicast = true; },\n"
 		 "                { tunnel = \"192.168.1.12\"; nbma = \"1.1.1.12\"; },\n"
+		 "                { tunnel = \"192.168.1.98\"; nbma = \"9.9.9.8\"; multicast = true; },\n"
 		 "                { tunnel = \"192.168.1.99\"; nbma = \"9.9.9.9\"; } ); }; } );\n"
 		 "crypto = { sas = (\n"
 		 "  { peer = \"1.1.1.12\"; spi_in = 0x1012; spi_out = 0x2012; cipher = \"aes-gcm-128\";\n"
@@ -694,6 +726,12 @@ int main(int argc, char **argv)
 	step("fragmentation-failed (an option that cannot be copied)", HUB_DROP_FRAG_FAILED, 1,
 	     act_frag_bad_options);
 	provoked[HUB_DROP_FRAG_FAILED] += 1;
+	step("multicast to a peer never resolved (B still gets its copy)", HUB_DROP_NO_NEIGHBOUR,
+	     1, act_mcast_unresolved);
+	provoked[HUB_DROP_NO_NEIGHBOUR] += 1;
+	also_reason = HUB_DROP_NO_NEIGHBOUR; /* 192.168.1.98's copy, as above */
+	also_n = 1;
+	provoked[HUB_DROP_NO_NEIGHBOUR] += 1;
 	step("multicast-no-mbuf", HUB_DROP_MCAST_NO_MBUF, 2, act_mcast_no_mbuf);
 	provoked[HUB_DROP_MCAST_NO_MBUF] += 2;
 	step("no-headroom", HUB_DROP_NO_HEADROOM, 1, act_no_headroom);
@@ -710,6 +748,9 @@ int main(int argc, char **argv)
 		provoked[HUB_DROP_EXC_BROADCAST] += 1;
 		step("exception-no-route", HUB_DROP_EXC_NO_ROUTE, 1, act_exc_no_route);
 		provoked[HUB_DROP_EXC_NO_ROUTE] += 1;
+		also_reason = HUB_DROP_NO_NEIGHBOUR;
+		also_n = 1;
+		provoked[HUB_DROP_NO_NEIGHBOUR] += 1;
 		step("multicast-no-mbuf from the exception interface", HUB_DROP_MCAST_NO_MBUF, 2,
 		     act_exc_mcast_no_mbuf);
 		provoked[HUB_DROP_MCAST_NO_MBUF] += 2;
