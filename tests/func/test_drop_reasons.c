@@ -3,6 +3,7 @@
  * Drop reasons no other test provokes, each through real input into the whole hub in
  * process (inproc.h): packets on the net_ring port, frames from the kernel side of the
  * exception interface, a route from zebra over FPM, a full tx ring, an exhausted mempool.
+ * A multicast peer whose NBMA cannot be resolved has its copy counted (no-neighbour).
  * For every reason: exactly that counter moves by the expected amount (workers' and
  * control's, and `show drops` at the end), no other drop counter moves, a good packet is
  * still forwarded afterwards, and both mempools' in-use counts return to their baseline.
@@ -519,8 +520,10 @@ static int act_exc_not_ipv4(void)
 	memset(p, 0, sizeof(p));
 	p[0] = 0x60; /* an IPv6 header */
 	ok = kernel_send(RTE_ETHER_TYPE_IPV6, p, sizeof(p));
-	/* IPv4 by its ethertype, version 6 inside */
-	return ok && kernel_send(RTE_ETHER_TYPE_IPV4, p, sizeof(p));
+	/* IPv4 by its ethertype, version 6 inside; then IPv4 shorter than its header */
+	ok = ok && kernel_send(RTE_ETHER_TYPE_IPV4, p, sizeof(p));
+	p[0] = 0x45;
+	return ok && kernel_send(RTE_ETHER_TYPE_IPV4, p, 10);
 }
 
 static int act_exc_broadcast(void)
@@ -742,8 +745,8 @@ int main(int argc, char **argv)
 	step("esp-crypto-error", HUB_DROP_ESP_CRYPTO, 1, act_esp_crypto);
 	provoked[HUB_DROP_ESP_CRYPTO] += 1;
 	if (have_netns) {
-		step("exception-not-ipv4", HUB_DROP_EXC_NOT_IPV4, 2, act_exc_not_ipv4);
-		provoked[HUB_DROP_EXC_NOT_IPV4] += 2;
+		step("exception-not-ipv4", HUB_DROP_EXC_NOT_IPV4, 3, act_exc_not_ipv4);
+		provoked[HUB_DROP_EXC_NOT_IPV4] += 3;
 		step("exception-broadcast", HUB_DROP_EXC_BROADCAST, 1, act_exc_broadcast);
 		provoked[HUB_DROP_EXC_BROADCAST] += 1;
 		step("exception-no-route", HUB_DROP_EXC_NO_ROUTE, 1, act_exc_no_route);
