@@ -24,20 +24,16 @@
 
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
-#include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <rte_arp.h>
-#include <rte_cycles.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "control/cli_priv.h"
-#include "control/ctl_exc.h"
 #include "control/ctl_fib.h"
 #include "control/ctl_mcast.h"
 #include "control/ctl_peer.h"
