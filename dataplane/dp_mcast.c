@@ -35,8 +35,16 @@ void dp_mcast_replicate(struct dp_worker *w, struct dp_local *l, struct rte_mbuf
 		struct dp_peer *p = &t->peers[t->mcast_slots[i]];
 		struct rte_mbuf *copy;
 
-		if (p->d.tunnel_idx != tunnel || p->d.hdr_len == 0)
+		if (p->d.tunnel_idx != tunnel)
 			continue;
+		if (unlikely(p->d.hdr_len == 0)) {
+			/* No outer header yet (its next hop unresolved, or no underlay route:
+			 * the worker cannot tell which): no copy for it, and that is counted. */
+			p->drops++;
+			w->stats.drops[p->d.state == DP_PEER_UP ? HUB_DROP_NO_NEIGHBOUR
+								 : HUB_DROP_PEER_INCOMPLETE]++;
+			continue;
+		}
 		copy = replica_build(l, w->shared->pool, m, p);
 		if (copy == NULL) {
 			p->drops++;

@@ -237,3 +237,8 @@ int inproc_synced(struct hub_ctl *ctl)
 {
 	return ctl_peer_synced(ctl);
 }
+
+struct rte_ring *inproc_tx_ring(unsigned int q)
+{
+	return q < RTE_DIM(tx_rings) ? tx_rings[q] : NULL;
+}

@@ -55,5 +55,7 @@ int inproc_run_until(struct hub_ctl *ctl, int (*cond)(struct hub_ctl *), unsigne
 void inproc_settle(struct hub_ctl *ctl);
 /* Condition: every worker has applied every update. */
 int inproc_synced(struct hub_ctl *ctl);
+/* The port's tx ring of queue q (0 or 1), for tests that fill it (tx-full). */
+struct rte_ring *inproc_tx_ring(unsigned int q);
 
 #endif
