@@ -6,6 +6,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_classify.h"
+#include "dataplane/dp_inner.h"
 #include "lib/esp_sa.h"
 
 static inline struct dp_class_result drop(uint8_t reason)
@@ -32,7 +33,7 @@ static struct dp_class_result classify_ipv4(const struct dp_port *port, const st
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return drop(HUB_DROP_IP_BAD_CSUM);
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    rte_raw_cksum(ip, ihl) != 0xffff)
+	    dp_ipv4_hdr_sum(ip, ihl) != 0xffff)
 		return drop(HUB_DROP_IP_BAD_CSUM);
 	if (ip->dst_addr != port->addr) {
 		if (port->role == DP_PORT_LAN)

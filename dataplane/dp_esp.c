@@ -438,17 +438,16 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 	}
 }
 
-void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
-		   struct rte_mbuf *m)
+void dp_esp_output_sa(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		      struct rte_mbuf *m)
 {
 	const struct dp_tunnel *tu = &w->shared->tunnels[p->d.tunnel_idx];
 	struct dp_esp_scratch *s;
 	int32_t idx = -1;
 
-	/* No outbound SA at all (a GRE-only hub): skip the hash lookup, which was the
-	 * largest single cost of a GRE hairpin (docs/benchmarks.md, the profile). */
-	if (w->sa != NULL && w->sa->n_out_keys != 0)
-		idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
+	/* Called only when the worker has outbound SAs (dp_esp_output() in dp_esp.h handles a
+	 * GRE-only hub inline, without this hash lookup: docs/benchmarks.md, the profile). */
+	idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
 	if (idx < 0) {
 		/* A peer reached through a NAT-T mapping can only be sent ESP-in-UDP. */
 		if (unlikely(tu->protect_required || p->d.nat_port != 0)) {

@@ -51,9 +51,28 @@ void dp_esp_natt_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_i
 			struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
 void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l);
 
-/* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. */
-void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
-		   struct rte_mbuf *m);
+/* The output stage with a possible outbound SA (w->sa has outbound keys): see below. */
+void dp_esp_output_sa(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		      struct rte_mbuf *m);
+
+/* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. A hub without any
+ * outbound SA (GRE only) decides here, inline, without a call or a lookup. */
+static inline void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+				 struct rte_mbuf *m)
+{
+	if (w->sa != NULL && w->sa->n_out_keys != 0) {
+		dp_esp_output_sa(w, l, p, m);
+		return;
+	}
+	/* No SA for anyone: a peer reached through a NAT-T mapping can only be sent
+	 * ESP-in-UDP, and a protected tunnel sends nothing in clear. */
+	if (unlikely(w->shared->tunnels[p->d.tunnel_idx].protect_required || p->d.nat_port != 0)) {
+		w->stats.drops[HUB_DROP_ESP_NO_SA]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_tx_enqueue(w, &l->tx[p->d.port_id], p->d.port_id, m);
+}
 void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l);
 
 #endif
