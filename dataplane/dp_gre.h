@@ -159,8 +159,7 @@ static inline int dp_gre_encap(struct rte_mbuf *m, const uint8_t *tmpl, uint16_t
 	total = rte_cpu_to_be_16((uint16_t)(rte_pktmbuf_pkt_len(m) - DP_GRE_TMPL_IP_OFF));
 	id_be = rte_cpu_to_be_16(ip_id);
 	/* RFC 1624: both fields were 0 in the template's checksum. */
-	csum = dp_inner_cksum_update(ip->hdr_checksum, 0, total);
-	csum = dp_inner_cksum_update(csum, 0, id_be);
+	csum = dp_inner_cksum_update2(ip->hdr_checksum, total, id_be);
 	ip->total_length = total;
 	ip->packet_id = id_be;
 	ip->hdr_checksum = csum;

@@ -35,6 +35,25 @@ static inline uint16_t dp_inner_cksum_update(uint16_t csum, uint16_t old_word, u
 }
 
 /*
+ * dp_inner_cksum_update() applied twice, for two words that were 0 and become new1 and
+ * new2, in one fold: RFC 1624 eqn. 3 summed over both changes. The result is the same as
+ * two calls' (both only ever give 0x0000 for an all-zero sum, which the 0xffff terms rule
+ * out). For the outer header of an encapsulation (total length and identification).
+ */
+static inline uint16_t dp_inner_cksum_update2(uint16_t csum, uint16_t new1, uint16_t new2)
+{
+	uint32_t sum = (uint16_t)~csum;
+
+	sum += 0xffff; /* ~0 */
+	sum += new1;
+	sum += 0xffff;
+	sum += new2;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
  * The one's complement sum of an IPv4 header of ihl bytes (a multiple of 4, 20..60), as
  * rte_raw_cksum() gives it: 0xffff for a header whose checksum is right. Adds 32-bit words
  * into 64 bits and folds (RFC 1071 2.(C), "parallel summation"): five loads for a 20-byte
