@@ -26,6 +26,15 @@
 /* The worker's queues and work space, allocated in t at worker start (0 or -ENOMEM). */
 int dp_esp_scratch_init(struct dp_sa_table *t, int socket);
 
+/* Cells of each of the worker's caches of SA index lookups (outbound by peer, inbound by
+ * SPI; in its scratch): 4096 each. */
+#define DP_ESP_SA_CACHE_BITS 12
+#define DP_ESP_SA_CACHE (1u << DP_ESP_SA_CACHE_BITS)
+
+/* An SA index of t (outbound or SPI) changed: forget every cached lookup (dp_sa.c calls it
+ * on each change; a no-op before the scratch exists). */
+void dp_esp_cache_invalidate(struct dp_sa_table *t);
+
 /*
  * The transforms on their own, for tests and the stage below. pkts hold Ethernet frames
  * whose outer IPv4 header starts at l3[i]. verdict[i] is 0 or an enum hub_drop; a packet
