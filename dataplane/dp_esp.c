@@ -10,6 +10,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_esp.h"
+#include "dataplane/dp_inner.h"
 #include "dataplane/dp_fwd.h"
 #include "lib/esp_mbuf.h"
 #include "lib/drop_reason.h"
@@ -107,7 +108,10 @@ static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total
 	ip->next_proto_id = proto;
 	ip->total_length = rte_cpu_to_be_16(total);
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* rte_ipv4_cksum()'s result, by 32-bit words (the classifier checked IHL >= 5) */
+	ip->hdr_checksum = likely(rte_ipv4_hdr_len(ip) >= sizeof(*ip)) ?
+				   (uint16_t)~dp_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip)) :
+				   rte_ipv4_cksum(ip);
 }
 
 static inline uint32_t get32(const uint8_t *p)
