@@ -29,6 +29,7 @@ while [ $# -gt 1 ]; do
 	esac
 done
 HUB=${1:?usage: $0 [--esp ALG] [--seconds S] HUB}
+HUB=$(realpath "$HUB") || exit 2
 command -v valgrind > /dev/null || { echo "$0: valgrind is not installed" >&2; exit 1; }
 DIR=$(mktemp -d /tmp/cg-hairpin.XXXXXX)
 PREFIX=cg-hairpin$$
