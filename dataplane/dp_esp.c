@@ -10,6 +10,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_esp.h"
+#include "dataplane/dp_inner.h"
 #include "dataplane/dp_fwd.h"
 #include "dataplane/dp_stage.h"
 #include "lib/esp_mbuf.h"
@@ -31,14 +32,76 @@ struct dp_esp_scratch {
 	uint32_t len[DP_BURST];	/* out: plaintext (GRE) bytes */
 	uint16_t sport[DP_BURST];	/* in: UDP source port of ESP-in-UDP, 0 = plain ESP */
 	uint8_t learned[DP_BURST];	/* in: this packet taught its SA the peer's port */
+	/* Recent answers of the SA indexes: what dp_sa_out_by_peer() said for (addr, port) and
+	 * what by_spi said for an inbound SPI while the indexes were at generation gen
+	 * (dp_esp_cache_invalidate() moves it on every change of either index). Direct-mapped;
+	 * a miss asks the hash table and takes the cell. */
+	uint32_t gen;
+	struct {
+		uint32_t addr;	/* network order */
+		uint16_t port;	/* network order, 0 = plain ESP */
+		uint16_t pad;
+		uint32_t gen;	/* 0 = empty (gen starts at 1) */
+		int32_t idx;	/* the outbound SA's slot, or -1 for none */
+	} out_cache[DP_ESP_SA_CACHE];
+	struct {
+		uint32_t spi;	/* host order */
+		uint32_t gen;	/* 0 = empty */
+		int32_t idx;	/* the inbound SA's slot, or -1 for none */
+	} in_cache[DP_ESP_SA_CACHE];
 };
+
+void dp_esp_cache_invalidate(struct dp_sa_table *t)
+{
+	struct dp_esp_scratch *s = t->scratch;
+
+	if (s == NULL)
+		return;
+	if (++s->gen == 0) { /* after 2^32 changes: start again from clean caches */
+		memset(s->out_cache, 0, sizeof(s->out_cache));
+		memset(s->in_cache, 0, sizeof(s->in_cache));
+		s->gen = 1;
+	}
+}
+
+static inline uint32_t sa_cache_cell(uint32_t key)
+{
+	return (key * 0x9e3779b1u) >> (32 - DP_ESP_SA_CACHE_BITS);
+}
+
+/* dp_sa_out_by_peer() through the cache (one multiply and compare on a hit instead of
+ * rte_hash's jhash and memcmp: the outbound lookup of every ESP packet). */
+static inline int32_t out_sa_lookup(const struct dp_sa_table *t, struct dp_esp_scratch *s,
+				    uint32_t addr, uint16_t port)
+{
+	uint32_t h = sa_cache_cell(addr ^ port);
+	int32_t idx;
+
+	if (unlikely(s == NULL)) /* no worker scratch (a test driving the stage directly) */
+		return dp_sa_out_by_peer(t, addr, port);
+	if (s->out_cache[h].gen == s->gen && s->out_cache[h].addr == addr &&
+	    s->out_cache[h].port == port)
+		return s->out_cache[h].idx;
+	idx = dp_sa_out_by_peer(t, addr, port);
+	s->out_cache[h].addr = addr;
+	s->out_cache[h].port = port;
+	s->out_cache[h].gen = s->gen;
+	s->out_cache[h].idx = idx;
+	return idx;
+}
 
 int dp_esp_scratch_init(struct dp_sa_table *t, int socket)
 {
-	if (t->scratch == NULL)
-		t->scratch = rte_zmalloc_socket("dp_esp_scratch", sizeof(struct dp_esp_scratch),
-						RTE_CACHE_LINE_SIZE, socket);
-	return t->scratch != NULL ? 0 : -ENOMEM;
+	if (t->scratch == NULL) {
+		struct dp_esp_scratch *s = rte_zmalloc_socket("dp_esp_scratch", sizeof(*s),
+							      RTE_CACHE_LINE_SIZE, socket);
+
+		if (s == NULL)
+			return -ENOMEM;
+		s->gen = 1;
+		t->scratch = s;
+	}
+	return 0;
 }
 
 static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total)
@@ -46,7 +109,10 @@ static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total
 	ip->next_proto_id = proto;
 	ip->total_length = rte_cpu_to_be_16(total);
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	/* rte_ipv4_cksum()'s result, by 32-bit words (the classifier checked IHL >= 5) */
+	ip->hdr_checksum = likely(rte_ipv4_hdr_len(ip) >= sizeof(*ip)) ?
+				   (uint16_t)~dp_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip)) :
+				   rte_ipv4_cksum(ip);
 }
 
 static inline uint32_t get32(const uint8_t *p)
@@ -243,8 +309,9 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 			const uint16_t *l4, uint16_t n, uint8_t *verdict)
 {
 	struct dp_esp_scratch *s = t->scratch;
-	uint16_t i, j = 0, nk = 0;
+	uint16_t i, j = 0, nk = 0, nm = 0;
 	uint16_t map[DP_BURST];
+	uint8_t miss[DP_BURST];
 	uint8_t *esp[DP_BURST];
 	uint32_t len[DP_BURST], spi[DP_BURST];
 	const void *keys[DP_BURST];
@@ -259,14 +326,32 @@ void dp_esp_decap_burst(struct dp_sa_table *t, struct rte_mbuf **pkts, const uin
 		verdict[i] = in_parse(pkts[i], l3[i], l4[i], &esp[i], &len[i], &s->sport[i]);
 		if (verdict[i] == 0) {
 			spi[nk] = get32(esp[i]);
-			keys[nk] = &spi[nk];
 			map[nk++] = i;
 		}
 	}
-	if (nk > 0 && rte_hash_lookup_bulk_data(t->by_spi, keys, nk, &hits, data) > 0) {
-		for (i = 0; i < nk; i++)
-			if (hits & (UINT64_C(1) << i))
-				s->idx[map[i]] = (int32_t)(uintptr_t)data[i];
+	/* Through the SPI cache first; what it misses in one bulk lookup, whose answers (found
+	 * or not) take their cells. */
+	for (i = 0; i < nk; i++) {
+		uint32_t h = sa_cache_cell(spi[i]);
+
+		if (s->in_cache[h].gen == s->gen && s->in_cache[h].spi == spi[i])
+			s->idx[map[i]] = s->in_cache[h].idx;
+		else
+			miss[nm++] = (uint8_t)i;
+	}
+	if (nm > 0) {
+		for (i = 0; i < nm; i++)
+			keys[i] = &spi[miss[i]];
+		rte_hash_lookup_bulk_data(t->by_spi, keys, nm, &hits, data);
+		for (i = 0; i < nm; i++) {
+			uint32_t k = miss[i], h = sa_cache_cell(spi[k]);
+			int32_t idx = (hits & (UINT64_C(1) << i)) ? (int32_t)(uintptr_t)data[i] : -1;
+
+			s->idx[map[k]] = idx;
+			s->in_cache[h].spi = spi[k];
+			s->in_cache[h].gen = s->gen;
+			s->in_cache[h].idx = idx;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		if (verdict[i] != 0)
@@ -443,17 +528,17 @@ void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l)
 	dp_stage_enter(w, prev);
 }
 
-void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
-		   struct rte_mbuf *m)
+void dp_esp_output_sa(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		      struct rte_mbuf *m)
 {
 	const struct dp_tunnel *tu = &w->shared->tunnels[p->d.tunnel_idx];
 	struct dp_esp_scratch *s;
 	int32_t idx = -1;
 
-	/* No outbound SA at all (a GRE-only hub): skip the hash lookup, which was the
-	 * largest single cost of a GRE hairpin (docs/benchmarks.md, the profile). */
-	if (w->sa != NULL && w->sa->n_out_keys != 0)
-		idx = dp_sa_out_by_peer(w->sa, p->d.nbma_addr, p->d.nat_port);
+	/* Called only when the worker has outbound SAs (dp_esp_output() in dp_esp.h handles a
+	 * GRE-only hub inline, without this hash lookup: docs/benchmarks.md, the profile). */
+	s = w->sa->scratch;
+	idx = out_sa_lookup(w->sa, s, p->d.nbma_addr, p->d.nat_port);
 	if (idx < 0) {
 		/* A peer reached through a NAT-T mapping can only be sent ESP-in-UDP. */
 		if (unlikely(tu->protect_required || p->d.nat_port != 0)) {
@@ -471,7 +556,6 @@ void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer
 		rte_pktmbuf_free(m);
 		return;
 	}
-	s = w->sa->scratch;
 	if (s->n_out == DP_BURST)
 		dp_esp_out_flush(w, l);
 	s->out[s->n_out] = m;

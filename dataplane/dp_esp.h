@@ -26,6 +26,15 @@
 /* The worker's queues and work space, allocated in t at worker start (0 or -ENOMEM). */
 int dp_esp_scratch_init(struct dp_sa_table *t, int socket);
 
+/* Cells of each of the worker's caches of SA index lookups (outbound by peer, inbound by
+ * SPI; in its scratch): 4096 each. */
+#define DP_ESP_SA_CACHE_BITS 12
+#define DP_ESP_SA_CACHE (1u << DP_ESP_SA_CACHE_BITS)
+
+/* An SA index of t (outbound or SPI) changed: forget every cached lookup (dp_sa.c calls it
+ * on each change; a no-op before the scratch exists). */
+void dp_esp_cache_invalidate(struct dp_sa_table *t);
+
 /*
  * The transforms on their own, for tests and the stage below. pkts hold Ethernet frames
  * whose outer IPv4 header starts at l3[i]. verdict[i] is 0 or an enum hub_drop; a packet
@@ -51,9 +60,28 @@ void dp_esp_natt_in_add(struct dp_worker *w, struct dp_local *l, uint16_t port_i
 			struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off);
 void dp_esp_in_flush(struct dp_worker *w, struct dp_local *l);
 
-/* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. */
-void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
-		   struct rte_mbuf *m);
+/* The output stage with a possible outbound SA (w->sa has outbound keys): see below. */
+void dp_esp_output_sa(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+		      struct rte_mbuf *m);
+
+/* m: a GRE packet for peer p, data at its Ethernet header. Consumes m. A hub without any
+ * outbound SA (GRE only) decides here, inline, without a call or a lookup. */
+static inline void dp_esp_output(struct dp_worker *w, struct dp_local *l, const struct dp_peer *p,
+				 struct rte_mbuf *m)
+{
+	if (w->sa != NULL && w->sa->n_out_keys != 0) {
+		dp_esp_output_sa(w, l, p, m);
+		return;
+	}
+	/* No SA for anyone: a peer reached through a NAT-T mapping can only be sent
+	 * ESP-in-UDP, and a protected tunnel sends nothing in clear. */
+	if (unlikely(w->shared->tunnels[p->d.tunnel_idx].protect_required || p->d.nat_port != 0)) {
+		w->stats.drops[HUB_DROP_ESP_NO_SA]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_tx_enqueue(w, &l->tx[p->d.port_id], p->d.port_id, m);
+}
 void dp_esp_out_flush(struct dp_worker *w, struct dp_local *l);
 
 #endif

@@ -18,6 +18,10 @@
 #include "dataplane/dp_mss.h"
 #include "lib/dp_nhg.h"
 
+/* The hot path (GRE in, FIB, GRE out) is one function from dp_fwd_gre_input_src() down to
+ * the tx buffer: its stages are forced inline into it (docs/benchmarks.md, callgrind). */
+#define FWD_INLINE static inline __attribute__((always_inline))
+
 static inline void drop(struct dp_worker *w, struct rte_mbuf *m, unsigned int reason)
 {
 	w->stats.drops[reason]++;
@@ -25,7 +29,7 @@ static inline void drop(struct dp_worker *w, struct rte_mbuf *m, unsigned int re
 }
 
 /* The tunnel a GRE packet on port belongs to: the key tells tunnels on one port apart. */
-static int tunnel_match(const struct dp_shared *sh, uint16_t port_id, const struct dp_gre_info *g)
+FWD_INLINE int tunnel_match(const struct dp_shared *sh, uint16_t port_id, const struct dp_gre_info *g)
 {
 	unsigned int t;
 
@@ -63,7 +67,7 @@ static void redirect_trigger(struct dp_worker *w, struct dp_local *l, struct rte
 }
 
 /* Encapsulate m (data at the inner IPv4 header) toward peer slot and queue it for tx. */
-static void peer_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
+FWD_INLINE void peer_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
 			uint32_t slot)
 {
 	struct dp_peer *p = &w->peers->peers[slot];
@@ -92,19 +96,26 @@ static void peer_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf
 
 /* RFC 791 3.2 / RFC 1812 5.3.1: decrement TTL; expired -> ICMP time exceeded from the
  * address the packet reached us on, routed back like any other packet. */
-static int ttl_check(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
-		     struct rte_ipv4_hdr *ip, uint32_t icmp_src)
+static __attribute__((noinline, cold)) void ttl_expired(struct dp_worker *w,
+							       struct dp_local *l,
+							       struct rte_mbuf *m, uint32_t icmp_src)
 {
 	struct rte_mbuf *e;
 
-	if (likely(dp_inner_ttl_dec(ip) == 0))
-		return 0;
 	e = icmp_src != 0 ? dp_icmp_err_build(w->shared->pool, m, DP_ICMP_TIME_EXCEEDED,
 					      DP_ICMP_TTL_EXCEEDED_IN_TRANSIT, 0, icmp_src)
 			  : NULL;
 	drop(w, m, HUB_DROP_TTL_EXCEEDED);
 	if (e != NULL)
 		dp_fwd_inner(w, l, e, -1, -1, 0);
+}
+
+FWD_INLINE int ttl_check(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
+			 struct rte_ipv4_hdr *ip, uint32_t icmp_src)
+{
+	if (likely(dp_inner_ttl_dec(ip) == 0))
+		return 0;
+	ttl_expired(w, l, m, icmp_src);
 	return -1;
 }
 
@@ -144,7 +155,7 @@ static void lan_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf 
 }
 
 /* Into the tunnel toward peer slot: MSS, MTU (ICMP or fragments), hairpin, encap. */
-static void tunnel_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
+FWD_INLINE void tunnel_output(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m,
 			  uint32_t slot, int tunnel, int32_t src_slot)
 {
 	const struct dp_shared *sh = w->shared;
@@ -194,8 +205,8 @@ static void tunnel_output(struct dp_worker *w, struct dp_local *l, struct rte_mb
 	peer_output(w, l, m, slot);
 }
 
-void dp_fwd_inner(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m, int tunnel,
-		  int32_t src_slot, uint32_t icmp_src)
+FWD_INLINE void fwd_inner(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m, int tunnel,
+			  int32_t src_slot, uint32_t icmp_src)
 {
 	const struct dp_shared *sh = w->shared;
 	struct rte_ipv4_hdr *ip;
@@ -261,6 +272,12 @@ void dp_fwd_inner(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m, i
 		tunnel_output(w, l, m, (uint32_t)slot, tunnel, src_slot);
 }
 
+void dp_fwd_inner(struct dp_worker *w, struct dp_local *l, struct rte_mbuf *m, int tunnel,
+		  int32_t src_slot, uint32_t icmp_src)
+{
+	fwd_inner(w, l, m, tunnel, src_slot, icmp_src);
+}
+
 void dp_fwd_lan_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 		      struct rte_mbuf *m, uint16_t l3_off)
 {
@@ -277,13 +294,7 @@ void dp_fwd_gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 			     dp_peer_by_nbma(w->peers, oip->src_addr, 0));
 }
 
-void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
-			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot)
-{
-	dp_fwd_gre_input_nat(w, l, port_id, m, l3_off, l4_off, src_slot, 0);
-}
-
-void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+FWD_INLINE void gre_input(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
 			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot,
 			  uint16_t nat_port)
 {
@@ -294,7 +305,7 @@ void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port
 	struct dp_gre_info g;
 	int tunnel, rc;
 
-	rc = dp_gre_parse(rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off), gre_len, &g);
+	rc = dp_gre_parse_inline(rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off), gre_len, &g);
 	if (unlikely(rc != 0)) {
 		drop(w, m, (unsigned int)rc);
 		return;
@@ -312,7 +323,8 @@ void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port
 
 	/* Strip everything up to the GRE payload, and anything past it (Ethernet padding). */
 	rte_pktmbuf_adj(m, l4_off + g.hdr_len);
-	rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (gre_len - g.hdr_len));
+	if (rte_pktmbuf_pkt_len(m) != (uint32_t)(gre_len - g.hdr_len)) /* trim walks segments */
+		rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (gre_len - g.hdr_len));
 
 	switch (g.proto) {
 	case DP_GRE_PROTO_NHRP: {
@@ -339,10 +351,23 @@ void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port
 		}
 		w->peers->peers[src_slot].pkts_in++;
 		w->peers->peers[src_slot].bytes_in += rte_pktmbuf_pkt_len(m);
-		dp_fwd_inner(w, l, m, tunnel, src_slot, sh->tunnels[tunnel].addr);
+		fwd_inner(w, l, m, tunnel, src_slot, sh->tunnels[tunnel].addr);
 		return;
 	default:
 		drop(w, m, HUB_DROP_GRE_PROTO);
 		return;
 	}
+}
+
+void dp_fwd_gre_input_src(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot)
+{
+	gre_input(w, l, port_id, m, l3_off, l4_off, src_slot, 0);
+}
+
+void dp_fwd_gre_input_nat(struct dp_worker *w, struct dp_local *l, uint16_t port_id,
+			  struct rte_mbuf *m, uint16_t l3_off, uint16_t l4_off, int32_t src_slot,
+			  uint16_t nat_port)
+{
+	gre_input(w, l, port_id, m, l3_off, l4_off, src_slot, nat_port);
 }

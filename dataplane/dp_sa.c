@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "dataplane/dp_esp.h"
 #include "dataplane/dp_sa.h"
 
 /* An outbound NAT-T SA whose peer port is not known yet has no place in the outbound
@@ -20,6 +21,7 @@ static void out_index_del(struct dp_sa_table *t, const struct dp_sa_peer_key *k,
 {
 	void *data;
 
+	dp_esp_cache_invalidate(t);
 	if (rte_hash_lookup_data(t->out_by_peer, k, &data) >= 0 && (uintptr_t)data == idx &&
 	    rte_hash_del_key(t->out_by_peer, k) >= 0)
 		t->n_out_keys--;
@@ -30,6 +32,8 @@ static void out_index_del(struct dp_sa_table *t, const struct dp_sa_peer_key *k,
 static int out_index_add(struct dp_sa_table *t, const struct dp_sa_peer_key *k, uint32_t idx)
 {
 	int fresh = rte_hash_lookup(t->out_by_peer, k) < 0;
+
+	dp_esp_cache_invalidate(t);
 
 	if (rte_hash_add_key_data(t->out_by_peer, k, (void *)(uintptr_t)idx) < 0)
 		return -ENOSPC;
@@ -45,6 +49,7 @@ static void sa_unindex(struct dp_sa_table *t, uint32_t idx)
 	void *data;
 
 	if (s->dir == ESP_DIR_IN) {
+		dp_esp_cache_invalidate(t);
 		if (rte_hash_lookup_data(t->by_spi, &s->spi, &data) >= 0 &&
 		    (uintptr_t)data == idx)
 			rte_hash_del_key(t->by_spi, &s->spi);
@@ -75,6 +80,7 @@ static int sa_set(struct dp_sa_table *t, uint32_t idx, const struct esp_sa_param
 	s->natt = (p->flags & ESP_SA_F_NATT) != 0;
 	s->seq_base = p->seq_base;
 	if (p->dir == ESP_DIR_IN) {
+		dp_esp_cache_invalidate(t);
 		rc = rte_hash_add_key_data(t->by_spi, &s->spi, (void *)(uintptr_t)idx);
 	} else if (!out_indexed(s)) {
 		rc = 0; /* indexed once control tells the learned port (ESP_SA_MSG_NATT) */

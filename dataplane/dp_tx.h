@@ -18,24 +18,27 @@ struct dp_txbuf {
 
 static inline void dp_tx_flush(struct dp_worker *w, struct dp_txbuf *b, uint16_t port)
 {
-	uint32_t bytes[DP_BURST];
+	uint64_t bytes = 0;
 	uint16_t sent, i;
 	uint8_t prev;
 
 	if (b->n == 0)
 		return;
 	prev = dp_stage_enter(w, DP_STAGE_TX);
-	/* Read lengths first: once handed to the driver an mbuf may already be freed. */
+	/* Read lengths first: once handed to the driver an mbuf may already be freed. What the
+	 * driver did not take is still ours, so its length is taken back off afterwards (one
+	 * loop per burst instead of a per-packet array and a second loop). */
 	for (i = 0; i < b->n; i++)
-		bytes[i] = b->pkts[i]->pkt_len;
+		bytes += b->pkts[i]->pkt_len;
 	sent = rte_eth_tx_burst(port, w->txq, b->pkts, b->n);
-	w->stats.port_tx[port] += sent;
-	for (i = 0; i < sent; i++)
-		w->stats.port_tx_bytes[port] += bytes[i];
 	if (unlikely(sent < b->n)) {
+		for (i = sent; i < b->n; i++)
+			bytes -= b->pkts[i]->pkt_len;
 		w->stats.drops[HUB_DROP_TX_FULL] += b->n - sent;
 		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
 	}
+	w->stats.port_tx[port] += sent;
+	w->stats.port_tx_bytes[port] += bytes;
 	b->n = 0;
 	dp_stage_enter(w, prev);
 }

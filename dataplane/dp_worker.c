@@ -50,7 +50,7 @@ static void rx_burst_process(struct dp_worker *w, struct dp_local *l, uint16_t p
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		bytes += m->pkt_len;
-		cls[i] = dp_classify(port, m);
+		cls[i] = dp_classify_inline(port, m);
 		if (cls[i].cls == DP_CLASS_GRE) {
 			const struct rte_ipv4_hdr *ip =
 				rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, cls[i].l3_off);
