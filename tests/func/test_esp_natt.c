@@ -242,6 +242,12 @@ static uint64_t worker_sum(struct hub_ctl *ctl, int drop)
 	return n;
 }
 
+static uint64_t nosa_want;
+static int nosa_seen(struct hub_ctl *ctl)
+{
+	return worker_sum(ctl, HUB_DROP_ESP_NO_SA) >= nosa_want;
+}
+
 static const struct ctl_sa *sa_by_spi(struct hub_ctl *ctl, uint8_t dir, uint32_t spi)
 {
 	uint32_t i;
@@ -370,6 +376,53 @@ int main(int argc, char **argv)
 		s = sa_by_spi(&ctl, ESP_DIR_IN, 0x1008);
 		inproc_check("... and R8's SA keeps port 31001",
 			     s != NULL && s->p.nat_port == RTE_BE16(31001));
+	}
+
+	/* 5. R8's outbound SA replaced (make before break: a new slot, the old one released),
+	 * then removed. The worker caches its lookups of (9.9.9.9, 31001) (filled by step 3):
+	 * neither change may leave a stale answer. R6 -> R8 data then goes out with the new
+	 * SPI, and after the removal is dropped as esp-no-sa (a peer behind NAT-T can only be
+	 * sent ESP-in-UDP), never sent with an SA that is gone. */
+	{
+		uint8_t in[40] = {0x45, 0, 0, 40, 0, 2, 0, 0, 64, 1, 0, 0, 66, 66, 66, 66,
+				  88, 88, 88, 88, 8, 0, 0xf7, 0xfe, 0, 1, 0, 0};
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)in;
+		const struct ctl_sa *old = sa_by_spi(&ctl, ESP_DIR_OUT, 0x2008);
+		struct esp_sa_params np;
+		const char *why = NULL;
+		uint64_t nosa;
+		struct rte_mbuf *m;
+
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		if (old != NULL) {
+			np = old->p;
+			np.spi = 0x2018;
+		}
+		inproc_check("R8's outbound SA replaced by 0x2018 (same peer, port and keys)",
+			     old != NULL && ctl_sa_install(&ctl, &np, CTL_SA_API, &why) >= 0 &&
+				     sa_by_spi(&ctl, ESP_DIR_OUT, 0x2008) == NULL &&
+				     sa_by_spi(&ctl, ESP_DIR_OUT, 0x2018) != NULL);
+		inproc_settle(&ctl);
+		r8.spi_in = 0x2018;
+		m = spoke_protect(&r6, gre_frame(NAT, 0x0800, in, sizeof(in)), 0);
+		want = &got8;
+		memset(&got8, 0, sizeof(got8));
+		inproc_check("... then R6 -> R8 data goes out with SPI 0x2018",
+			     m != NULL && inproc_rx(m) == 0 &&
+				     inproc_run_until(&ctl, got_one, 5000) && got8.bad == 0 &&
+				     got8.inner_dst == IP4(88, 88, 88, 88));
+
+		nosa = worker_sum(&ctl, HUB_DROP_ESP_NO_SA);
+		inproc_check("R8's outbound SA (0x2018) removed",
+			     ctl_sa_remove(&ctl, ESP_DIR_OUT, 0x2018) == 0);
+		inproc_settle(&ctl);
+		m = spoke_protect(&r6, gre_frame(NAT, 0x0800, in, sizeof(in)), 0);
+		memset(&got8, 0, sizeof(got8));
+		nosa_want = nosa + 1;
+		inproc_check("... then R6 -> R8 data is dropped as esp-no-sa, not sent",
+			     m != NULL && inproc_rx(m) == 0 &&
+				     inproc_run_until(&ctl, nosa_seen, 5000) &&
+				     (inproc_drain(capture_natt, NULL), got8.n == 0));
 	}
 	inproc_stop(&ctl);
 	return inproc_done();
