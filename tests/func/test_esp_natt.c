@@ -334,7 +334,11 @@ int main(int argc, char **argv)
 		     p6 != NULL && p8 != NULL && p6->nbma_seen == NAT && p8->nbma_seen == NAT &&
 			     p6->nat_port == RTE_BE16(4500) && p8->nat_port == RTE_BE16(31001));
 
-	/* 3. data R6 LAN -> R8 LAN: in with R6's SA, out with R8's, to R8's port */
+	/* 3. data R6 LAN -> R8 LAN: in with R6's SA, out with R8's, to R8's port. Control has
+	 * R8's binding; the worker must have it too before data comes (else peer-incomplete:
+	 * about one run in seven lost that race before this wait). */
+	inproc_check("the worker applied every peer update",
+		     inproc_run_until(&ctl, inproc_synced, 5000));
 	{
 		uint8_t in[40] = {0x45, 0, 0, 40, 0, 1, 0, 0, 64, 1, 0, 0, 66, 66, 66, 66,
 				  88, 88, 88, 88, 8, 0, 0xf7, 0xfe, 0, 1, 0, 0};
