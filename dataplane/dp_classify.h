@@ -74,7 +74,7 @@ static inline struct dp_class_result dp_classify_ipv4(const struct dp_port *port
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD)
 		return dp_class_drop(HUB_DROP_IP_BAD_CSUM);
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    dp_ipv4_hdr_sum(ip, ihl) != 0xffff)
+	    hub_ipv4_hdr_sum(ip, ihl) != 0xffff)
 		return dp_class_drop(HUB_DROP_IP_BAD_CSUM);
 	if (ip->dst_addr != port->addr) {
 		if (port->role == DP_PORT_LAN)

@@ -111,7 +111,7 @@ static inline void ip_fix(struct rte_ipv4_hdr *ip, uint8_t proto, uint16_t total
 	ip->hdr_checksum = 0;
 	/* rte_ipv4_cksum()'s result, by 32-bit words (the classifier checked IHL >= 5) */
 	ip->hdr_checksum = likely(rte_ipv4_hdr_len(ip) >= sizeof(*ip)) ?
-				   (uint16_t)~dp_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip)) :
+				   (uint16_t)~hub_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip)) :
 				   rte_ipv4_cksum(ip);
 }
 

@@ -15,6 +15,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
+#include "lib/ipv4_sum.h"
 #include "lib/drop_reason.h"
 
 /*
@@ -54,36 +55,6 @@ static inline uint16_t dp_inner_cksum_update2(uint16_t csum, uint16_t new1, uint
 }
 
 /*
- * The one's complement sum of an IPv4 header of ihl bytes (a multiple of 4, 20..60), as
- * rte_raw_cksum() gives it: 0xffff for a header whose checksum is right. Adds 32-bit words
- * into 64 bits and folds (RFC 1071 2.(C), "parallel summation"): five loads for a 20-byte
- * header where rte_raw_cksum() loops over ten 16-bit words. Like rte_raw_cksum() it returns
- * 0 only when every word is 0.
- */
-static inline uint16_t dp_ipv4_hdr_sum(const void *hdr, unsigned int ihl)
-{
-	const uint8_t *p = hdr;
-	uint64_t sum = 0;
-	unsigned int i;
-	uint32_t v;
-
-	for (i = 0; i < 20; i += 4) {
-		memcpy(&v, p + i, sizeof(v));
-		sum += v;
-	}
-	for (; i < ihl; i += 4) {
-		memcpy(&v, p + i, sizeof(v));
-		sum += v;
-	}
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/*
  * Validate the inner IPv4 header at the start of m's data: version 4, IHL >= 5, total
  * length between IHL and the bytes present, header checksum. The header must lie in the
  * first segment. Trailing bytes past the total length (padding) are trimmed, across
@@ -116,7 +87,7 @@ static inline int dp_inner_validate(struct rte_mbuf *m)
 		return HUB_DROP_INNER_TRUNCATED;
 	/* RFC 1812 5.2.2: a router verifies the header checksum; a correct header sums to
 	 * all ones. */
-	if (dp_ipv4_hdr_sum(ip, ihl) != 0xffff)
+	if (hub_ipv4_hdr_sum(ip, ihl) != 0xffff)
 		return HUB_DROP_INNER_BAD_CSUM;
 	if (unlikely(rte_pktmbuf_pkt_len(m) > total))
 		dp_inner_trim_to(m, total);

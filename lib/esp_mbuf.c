@@ -7,30 +7,17 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "lib/ipv4_sum.h"
 #include "lib/esp_mbuf.h"
 
 /*
- * rte_ipv4_cksum() with the same result, summing 32-bit words into 64 bits and folding
- * (RFC 1071 2.(C)) instead of rte_raw_cksum()'s loop over 16-bit words: it runs for every
+ * rte_ipv4_cksum() with the same result (lib/ipv4_sum.h: 32-bit words into 64 bits, folded;
+ * RFC 1071 2.(C)) instead of rte_raw_cksum()'s loop over 16-bit words: it runs for every
  * ESP packet sent (docs/benchmarks.md, callgrind). The IHL is a count of 32-bit words.
  */
 static inline uint16_t ipv4_cksum(const struct rte_ipv4_hdr *ip)
 {
-	const uint8_t *p = (const uint8_t *)ip;
-	unsigned int i, len = rte_ipv4_hdr_len(ip);
-	uint64_t sum = 0;
-	uint32_t v;
-
-	for (i = 0; i < len; i += 4) {
-		memcpy(&v, p + i, sizeof(v));
-		sum += v;
-	}
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffffffffu) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~hub_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip));
 }
 
 int esp_mbuf_encap(struct rte_mbuf *m, const struct esp_keys *k, uint32_t spi, uint64_t seq,

@@ -177,6 +177,23 @@ const char *inproc_cli(struct hub_ctl *ctl, const char *lines)
 	return out;
 }
 
+long long inproc_show_drops_row(struct hub_ctl *ctl, const char *password, const char *reason)
+{
+	char lines[128];
+	const char *out, *p;
+	size_t n = strlen(reason);
+	unsigned long long wk, c, total;
+
+	snprintf(lines, sizeof(lines), "%s\r\nshow drops\r\n", password);
+	out = inproc_cli(ctl, lines);
+	for (p = out; (p = strstr(p, reason)) != NULL; p += n)
+		if ((p == out || p[-1] == '\n') && p[n] == ' ' &&
+		    sscanf(p + n, " %llu %llu %llu", &wk, &c, &total) == 3)
+			return (long long)total;
+	fprintf(stderr, "show drops said:\n%s\n", out);
+	return -1;
+}
+
 unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg)
 {
 	void *objs[64];

@@ -41,6 +41,9 @@ void inproc_rx_arp_reply(uint32_t ip, const uint8_t mac[6], uint32_t to);
 /* A CLI session on ctl's command set fed lines (login included, CR LF ended) until it has
  * nothing left to do; its output, NUL-terminated, in a static buffer (16 KiB at most). */
 const char *inproc_cli(struct hub_ctl *ctl, const char *lines);
+/* `show drops` through such a session (logging in with password): the total column of
+ * reason's row, or -1 when it has none (the output then goes to stderr). */
+long long inproc_show_drops_row(struct hub_ctl *ctl, const char *password, const char *reason);
 /* Every mbuf the hub has sent so far (worker's and control's tx rings) goes to fn, which
  * must not free it; then it is freed. Returns how many. */
 unsigned int inproc_drain(void (*fn)(struct rte_mbuf *m, void *arg), void *arg);

@@ -96,21 +96,6 @@ static void grab(struct rte_mbuf *m, void *arg)
 		reply_to = a->arp_data.arp_tip;
 }
 
-/* `show drops` through a CLI session: the row of reason, or -1 when absent. */
-static long long show_drops_row(struct hub_ctl *ctl, const char *reason)
-{
-	const char *out = inproc_cli(ctl, "pw\r\nshow drops\r\n"), *p;
-	size_t n = strlen(reason);
-	unsigned long long wk, c, total;
-
-	for (p = out; (p = strstr(p, reason)) != NULL; p += n)
-		if ((p == out || p[-1] == '\n') && p[n] == ' ' &&
-		    sscanf(p + n, " %llu %llu %llu", &wk, &c, &total) == 3)
-			return (long long)total;
-	fprintf(stderr, "show drops said:\n%s\n", out);
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	const uint8_t gw_mac[6] = {0x02, 0, 0, 0, 0, 0xfe}, gw_mac2[6] = {0x02, 0, 0, 0, 0, 0xfd};
@@ -161,7 +146,8 @@ int main(int argc, char **argv)
 		     st->arp_rx - rx0 == 3 && st->arp_requests_answered - answered0 == 1 &&
 			     st->arp_replies_rx - replies0 == 1 &&
 			     ctl.drops[HUB_DROP_ARP_OFF_LINK] == 1);
-	inproc_check("show drops lists arp-off-link: 1", show_drops_row(&ctl, "arp-off-link") == 1);
+	inproc_check("show drops lists arp-off-link: 1",
+		     inproc_show_drops_row(&ctl, "pw", "arp-off-link") == 1);
 
 	full0 = ctl.drops[HUB_DROP_ARP_TABLE_FULL];
 	rx0 = st->arp_rx;
@@ -245,7 +231,8 @@ int main(int argc, char **argv)
 		inproc_check(what, in == FLOOD + 4 && out == in);
 	}
 	snprintf(what, sizeof(what), "show drops lists arp-table-full: %" PRIu64, full_n + 1);
-	inproc_check(what, show_drops_row(&ctl, "arp-table-full") == (long long)(full_n + 1));
+	inproc_check(what,
+		     inproc_show_drops_row(&ctl, "pw", "arp-table-full") == (long long)(full_n + 1));
 	inproc_stop(&ctl);
 	inproc_check("the hub stops cleanly", 1);
 	return inproc_done();

@@ -84,20 +84,6 @@ static int reason_reached(struct hub_ctl *c)
 	return drop_total(want_reason) >= want_count;
 }
 
-/* `show drops` through a CLI session: the total column of reason's row, or -1. */
-static long long show_drops_row(const char *reason)
-{
-	const char *out = inproc_cli(&ctl, "pw\r\nshow drops\r\n"), *p;
-	size_t n = strlen(reason);
-	unsigned long long wk, c, total;
-
-	for (p = out; (p = strstr(p, reason)) != NULL; p += n)
-		if ((p == out || p[-1] == '\n') && p[n] == ' ' &&
-		    sscanf(p + n, " %llu %llu %llu", &wk, &c, &total) == 3)
-			return (long long)total;
-	return -1;
-}
-
 /* ---- packets ---- */
 
 /* An inner IPv4/UDP packet of len bytes (>= 28) into buf. */
@@ -371,16 +357,27 @@ static int act_frag_bad_options(void)
 
 /* Multicast from the exception interface's side (what ctl_exc hands to the workers)
  * with the hub's mempool empty: neither of the two multicast spokes gets its copy. */
-static int act_mcast_no_mbuf(void)
+/* A 60-byte multicast UDP packet from tunnel address 1 to 224.0.0.5, as control would hand
+ * it to the workers; NULL without mbufs. */
+static struct rte_mbuf *mcast_pkt(void)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
 	uint8_t *p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, 60) : NULL;
 
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
-		return 0;
+		return NULL;
 	}
 	inner_udp(p, 60, TUN(1), IP4(224, 0, 0, 5), 0);
+	return m;
+}
+
+static int act_mcast_no_mbuf(void)
+{
+	struct rte_mbuf *m = mcast_pkt();
+
+	if (m == NULL)
+		return 0;
 	pool_exhaust();
 	return n_held > 0 && ctl_mcast_send(&ctl, 0, m) == 0;
 }
@@ -389,14 +386,10 @@ static int act_mcast_no_mbuf(void)
  * NBMA 9.9.9.8 off-link with no gateway, so never resolved) cannot have one. */
 static int act_mcast_unresolved(void)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(inproc_pool);
-	uint8_t *p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, 60) : NULL;
+	struct rte_mbuf *m = mcast_pkt();
 
-	if (p == NULL) {
-		rte_pktmbuf_free(m);
+	if (m == NULL)
 		return 0;
-	}
-	inner_udp(p, 60, TUN(1), IP4(224, 0, 0, 5), 0);
 	data_to_b = 0;
 	inproc_drain(NULL, NULL);
 	return ctl_mcast_send(&ctl, 0, m) == 0 && count_until(&data_to_b, 1, 3000) == 1;
@@ -783,7 +776,7 @@ int main(int argc, char **argv)
 
 		if (provoked[r] == 0)
 			continue;
-		row = show_drops_row(hub_drop_name(r));
+		row = inproc_show_drops_row(&ctl, "pw", hub_drop_name(r));
 		snprintf(what, sizeof(what),
 			 "show drops: %s %lld = the counters, %" PRIu64 " of them since the first "
 			 "step (provoked %" PRIu64 ")",
