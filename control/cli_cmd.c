@@ -566,12 +566,12 @@ void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char 
 	}
 	if (w->n > 0 && best == w->n) {
 		cli_error(s, "Incomplete command.");
-		goto out;
+		return;
 	}
 	f = best;
 	if (f >= w->n) { /* nothing to point at (cannot happen for a refused line) */
 		cli_error(s, "Invalid input.");
-		goto out;
+		return;
 	}
 	/* Several keywords start with the word that failed: ambiguous rather than invalid. */
 	for (i = 0; i < set->n; i++) {
@@ -588,14 +588,12 @@ void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char 
 	}
 	if (n_kw == 2) {
 		cli_error(s, "Ambiguous command:  \"%.*s\"", (int)line_len, line);
-		goto out;
+		return;
 	}
 	/* IOS puts a caret under the first character of the offending word. */
 	col = (unsigned int)strlen(CLI_PROMPT) + w->off[f];
 	cli_printf(s, "%*s^\n", (int)col, "");
 	cli_error(s, "Invalid input detected at '^' marker.");
-out:
-	return;
 }
 
 static int help_cmp(const void *a, const void *b)
@@ -652,7 +650,7 @@ void cli_cmdset_help(struct cli_cmdset *set, struct cli_sess *s, const char *lin
 	cli_printf(s, "?\n");
 	if (n == 0) {
 		cli_error(s, "Unrecognized command");
-		goto out;
+		return;
 	}
 	qsort(items, n, sizeof(*items), help_cmp);
 	for (i = 0; i < n; i++)
@@ -668,8 +666,6 @@ void cli_cmdset_help(struct cli_cmdset *set, struct cli_sess *s, const char *lin
 	}
 	if (partial)
 		cli_printf(s, "\n");
-out:
-	return;
 }
 
 /* The keywords that may complete the word being typed at the end of line. Returns how
