@@ -54,10 +54,27 @@ struct cli_entry {
 	cmdline_parse_inst_t *inst;
 };
 
+struct help_item {
+	const char *word;
+	const char *help;
+};
+
+/* Longest line rdline hands us (its buffer is RDLINE_BUF_SIZE, 512 bytes). */
+#define CAND_LINE_MAX 512
+
 struct cli_cmdset {
 	struct cli_entry *e;
 	unsigned int n;
 	cmdline_parse_ctx_t *ctx;     /* NULL-terminated, for cmdline_new() */
+	/* Work space for the matchers, made once with the set (the control thread is the only
+	 * user): no allocation per line, per '?' or per TAB. */
+	unsigned int *matched;	      /* diagnose: words each entry accepts */
+	struct help_item *items;      /* '?': n + 1 */
+	const char **cand;	      /* TAB: n + 1 candidates of cand_line, sorted */
+	unsigned int ncand;
+	unsigned int cand_plen;	      /* length of cand_line's last word when still typed */
+	bool cand_valid;
+	char cand_line[CAND_LINE_MAX + 1];
 };
 
 /* Help for words that are not the last of any command ('?'). */
@@ -126,8 +143,13 @@ static int tok_match(const struct cli_token *t, const char *buf, unsigned int n,
 	if (n == 0)
 		return -1;
 	if (t->kind == CLI_TOK_KW) {
-		size_t wl = strlen(t->word);
+		size_t wl;
 
+		/* Most keywords fail on their first letter: no strlen()/strncmp() for those
+		 * (every line, '?' and TAB tries the whole command set). */
+		if (buf[0] != t->word[0])
+			return -1;
+		wl = strlen(t->word);
 		if (n > wl || strncmp(buf, t->word, n) != 0)
 			return -1;
 		if (n == wl)
@@ -396,6 +418,9 @@ void cli_cmdset_free(struct cli_cmdset *set)
 	}
 	free(set->e);
 	free(set->ctx);
+	free(set->matched);
+	free(set->items);
+	free(set->cand);
 	free(set);
 }
 
@@ -412,7 +437,11 @@ struct cli_cmdset *cli_cmdset_build(void)
 			n += cli_tables[t][i].flags & CLI_C_JSON ? 2 : 1;
 	set->e = calloc(n, sizeof(*set->e));
 	set->ctx = calloc(n + 1, sizeof(*set->ctx));
-	if (set->e == NULL || set->ctx == NULL)
+	set->matched = calloc(n + 1, sizeof(*set->matched));
+	set->items = calloc(n + 1, sizeof(*set->items));
+	set->cand = calloc(n + 1, sizeof(*set->cand));
+	if (set->e == NULL || set->ctx == NULL || set->matched == NULL || set->items == NULL ||
+	    set->cand == NULL)
 		goto nomem;
 	for (t = 0; t < RTE_DIM(cli_tables) && rc == 0; t++) {
 		for (i = 0; cli_tables[t][i].syntax != NULL && rc == 0; i++) {
@@ -509,50 +538,46 @@ static bool kw_could_be(const struct cli_token *t, const char *s, unsigned int n
 
 int cli_cmdset_match(struct cli_cmdset *set, const char *line)
 {
-	struct words *w = malloc(sizeof(*w));
+	struct words w;
 	unsigned int i;
 	int n = 0;
 
-	if (w == NULL)
-		return -ENOMEM;
-	words_split(line, w);
-	for (i = 0; i < set->n && w->n > 0; i++)
-		if (set->e[i].ntok == w->n && entry_matched(&set->e[i], line, w) == w->n)
+	words_split(line, &w);
+	for (i = 0; i < set->n && w.n > 0; i++)
+		if (set->e[i].ntok == w.n && entry_matched(&set->e[i], line, &w) == w.n)
 			n++;
-	free(w);
 	return n;
 }
 
 void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char *line)
 {
-	struct words *w = malloc(sizeof(*w));
+	struct words words, *w = &words;
 	unsigned int i, best = 0, f, col, n_kw = 0;
 	const char *kw[2] = {NULL, NULL};
 	size_t line_len = strcspn(line, "\r\n");
 
-	if (w == NULL)
-		return;
 	words_split(line, w);
 	for (i = 0; i < set->n; i++) {
 		unsigned int m = entry_matched(&set->e[i], line, w);
 
+		set->matched[i] = m;
 		if (m > best)
 			best = m;
 	}
 	if (w->n > 0 && best == w->n) {
 		cli_error(s, "Incomplete command.");
-		goto out;
+		return;
 	}
 	f = best;
 	if (f >= w->n) { /* nothing to point at (cannot happen for a refused line) */
 		cli_error(s, "Invalid input.");
-		goto out;
+		return;
 	}
 	/* Several keywords start with the word that failed: ambiguous rather than invalid. */
 	for (i = 0; i < set->n; i++) {
 		const struct cli_entry *e = &set->e[i];
 
-		if (e->ntok <= f || e->tok[f]->kind != CLI_TOK_KW || entry_matched(e, line, w) < f ||
+		if (e->ntok <= f || e->tok[f]->kind != CLI_TOK_KW || set->matched[i] < f ||
 		    !kw_could_be(e->tok[f], line + w->off[f], w->len[f]))
 			continue;
 		if (kw[0] == NULL || strcmp(kw[0], e->tok[f]->word) == 0)
@@ -563,20 +588,13 @@ void cli_cmdset_diagnose(struct cli_cmdset *set, struct cli_sess *s, const char 
 	}
 	if (n_kw == 2) {
 		cli_error(s, "Ambiguous command:  \"%.*s\"", (int)line_len, line);
-		goto out;
+		return;
 	}
 	/* IOS puts a caret under the first character of the offending word. */
 	col = (unsigned int)strlen(CLI_PROMPT) + w->off[f];
 	cli_printf(s, "%*s^\n", (int)col, "");
 	cli_error(s, "Invalid input detected at '^' marker.");
-out:
-	free(w);
 }
-
-struct help_item {
-	const char *word;
-	const char *help;
-};
 
 static int help_cmp(const void *a, const void *b)
 {
@@ -590,14 +608,12 @@ static int help_cmp(const void *a, const void *b)
 
 void cli_cmdset_help(struct cli_cmdset *set, struct cli_sess *s, const char *line)
 {
-	struct words *w = malloc(sizeof(*w));
-	struct help_item *items = calloc(set->n + 1, sizeof(*items));
+	struct words words, *w = &words;
+	struct help_item *items = set->items;
 	size_t ll = strcspn(line, "\r\n");
 	unsigned int i, j, n = 0, nc, width = 0;
 	bool partial;
 
-	if (w == NULL || items == NULL)
-		goto out;
 	words_split(line, w);
 	/* A line that does not end in a blank has its last word still being typed. */
 	partial = w->n > 0 && ll > 0 && !is_blank(line[ll - 1]);
@@ -634,7 +650,7 @@ void cli_cmdset_help(struct cli_cmdset *set, struct cli_sess *s, const char *lin
 	cli_printf(s, "?\n");
 	if (n == 0) {
 		cli_error(s, "Unrecognized command");
-		goto out;
+		return;
 	}
 	qsort(items, n, sizeof(*items), help_cmp);
 	for (i = 0; i < n; i++)
@@ -650,9 +666,6 @@ void cli_cmdset_help(struct cli_cmdset *set, struct cli_sess *s, const char *lin
 	}
 	if (partial)
 		cli_printf(s, "\n");
-out:
-	free(items);
-	free(w);
 }
 
 /* The keywords that may complete the word being typed at the end of line. Returns how
@@ -660,14 +673,12 @@ out:
 static unsigned int complete_words(struct cli_cmdset *set, const char *line, const char **out,
 				   unsigned int max, unsigned int *partial_len)
 {
-	struct words *w = malloc(sizeof(*w));
+	struct words words, *w = &words;
 	size_t ll = strlen(line);
 	unsigned int i, j, n = 0, nc;
 	bool partial;
 
 	*partial_len = 0;
-	if (w == NULL)
-		return 0;
 	words_split(line, w);
 	partial = w->n > 0 && ll > 0 && !is_blank(line[ll - 1]);
 	nc = partial ? w->n - 1 : w->n;
@@ -683,12 +694,12 @@ static unsigned int complete_words(struct cli_cmdset *set, const char *line, con
 		if (t->kind != CLI_TOK_KW ||
 		    (partial && !is_prefix_of(line + w->off[nc], w->len[nc], t->word)))
 			continue;
-		for (j = 0; j < n && strcmp(out[j], t->word) != 0; j++)
+		/* Most candidates differ in their first letter: strcmp() only when they don't. */
+		for (j = 0; j < n && (out[j][0] != t->word[0] || strcmp(out[j], t->word) != 0); j++)
 			;
 		if (j == n)
 			out[n++] = t->word;
 	}
-	free(w);
 	return n;
 }
 
@@ -697,18 +708,31 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* rdline calls this once per TAB and, when it lists, once more per candidate with the same
+ * line: the candidates of the last line are kept in set->cand (they depend only on the line
+ * and the command set), so listing n of them walks the command set once, not n + 1 times. */
 int cli_cmdset_complete(struct cli_cmdset *set, const char *line, char *dst, unsigned int size,
 			int *state)
 {
-	const char **cand = calloc(set->n + 1, sizeof(*cand));
+	const char **cand = set->cand;
 	unsigned int n, plen, common, i;
-	int ret = 0;
+	size_t ll = strlen(line);
 
-	if (cand == NULL || size == 0)
-		goto out;
-	n = complete_words(set, line, cand, set->n, &plen);
+	if (size == 0)
+		return 0;
+	if (!set->cand_valid || ll > CAND_LINE_MAX || strcmp(set->cand_line, line) != 0) {
+		set->cand_valid = false;
+		set->ncand = complete_words(set, line, cand, set->n, &set->cand_plen);
+		qsort(cand, set->ncand, sizeof(*cand), str_cmp);
+		if (ll <= CAND_LINE_MAX) {
+			memcpy(set->cand_line, line, ll + 1);
+			set->cand_valid = true;
+		}
+	}
+	n = set->ncand;
+	plen = set->cand_plen;
 	if (n == 0)
-		goto out;
+		return 0;
 	/* First call: add what every candidate shares beyond what was typed. */
 	if (*state == 0) {
 		common = (unsigned int)strlen(cand[0]);
@@ -722,20 +746,16 @@ int cli_cmdset_complete(struct cli_cmdset *set, const char *line, char *dst, uns
 		if (common > plen || n == 1) {
 			snprintf(dst, size, "%.*s%s", (int)(common - plen), cand[0] + plen,
 				 n == 1 ? " " : "");
-			ret = 2; /* RDLINE_RES_COMPLETE: rdline appends dst */
-			goto out;
+			return 2; /* RDLINE_RES_COMPLETE: rdline appends dst */
 		}
 	}
 	/* Then list the candidates, one per call, sorted. */
-	qsort(cand, n, sizeof(*cand), str_cmp);
 	if (*state < 0)
 		*state = 0;
 	if ((unsigned int)*state < n) {
 		snprintf(dst, size, "%s", cand[*state]);
 		(*state)++;
-		ret = 1;
+		return 1;
 	}
-out:
-	free(cand);
-	return ret;
+	return 0;
 }

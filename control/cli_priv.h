@@ -77,7 +77,7 @@ struct cli_server {
 struct cli_cmdset *cli_cmdset_build(void);
 void cli_cmdset_free(struct cli_cmdset *set);
 cmdline_parse_ctx_t *cli_cmdset_ctx(struct cli_cmdset *set);
-/* How many commands line matches in full (0 for a blank line), or -errno. */
+/* How many commands line matches in full (0 for a blank line). */
 int cli_cmdset_match(struct cli_cmdset *set, const char *line);
 /* A line cmdline_parse() refused: one Cisco-style error ("% Invalid input detected at
  * '^' marker." under the word, "% Incomplete command.", "% Ambiguous command: ..."). */

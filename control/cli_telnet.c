@@ -129,6 +129,7 @@ static size_t data_byte(struct cli_telnet *t, uint8_t c, uint8_t *out)
 static void sb_abort(struct cli_telnet *t)
 {
 	t->sb_aborted++;
+	t->sb_len = 0; /* no subnegotiation any more: sb_len stays within TN_SB_MAX */
 	t->state = TN_S_DATA;
 }
 
