@@ -10,6 +10,21 @@ t_done() {
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
+# t_sanitizer_check LOG...: in scripts/test's ASan+UBSan step (HUB_SANITIZED=1: the hub
+# under test is the sanitizer build), one check that the logs of the stopped hub(s) hold
+# no AddressSanitizer or UBSan report, shutdown included; prints any. Otherwise nothing.
+T_SANITIZER_REPORT='ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer'
+t_sanitizer_check() {
+	[ "${HUB_SANITIZED:-0}" = 1 ] || return 0
+	local f missing=0
+	for f in "$@"; do [ -r "$f" ] || missing=1; done
+	if [ $missing = 0 ] && ! grep -Eqs "$T_SANITIZER_REPORT" "$@"; then
+		t_ok "the sanitizer-built hub's log has no AddressSanitizer or UBSan report"
+	else
+		t_fail "the sanitizer-built hub's log has no AddressSanitizer or UBSan report ($*)"
+		grep -E -A 20 "$T_SANITIZER_REPORT" "$@" 2>/dev/null | head -n 60
+	fi
+}
 # t_skip_all "why": a suite that cannot run here says so and counts nothing as passed.
 t_skip_all() { echo "SKIP - $*"; echo "0 passed, 0 failed, 1 skipped"; exit 77; }
 # Unique names for namespaces and files of this run.

@@ -268,5 +268,12 @@ for s in R6 R8; do
 done
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+if [ "${HUB_SANITIZED:-0}" = 1 ]; then
+	# The sanitizer build: stop the hub (SIGTERM: its shutdown runs too), then read its log.
+	kill -TERM "$HUB_PID" 2>/dev/null
+	t_wait_for 10 sh -c "! kill -0 $HUB_PID 2>/dev/null"
+	HUB_PID=
+	t_sanitizer_check "$HUB_LOG"
+fi
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done

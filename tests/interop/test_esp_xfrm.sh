@@ -234,5 +234,6 @@ t_check "hub: R6's clear GRE dropped as 'unprotected'" \
 	grep -qE 'unprotected +[1-9]' <<<"$drops"
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done

@@ -160,5 +160,6 @@ if [ "$T_FAIL" -gt 0 ]; then
 	echo "--- capture"
 	"${TS[@]}" -Y 'nhrp || arp' 2>/dev/null | tail -n 30
 fi
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done

@@ -174,5 +174,6 @@ bad=$(tshark -r "$CAP" -Y "$HUB_WIRE_BAD" 2>/dev/null)
 t_check "no malformed NHRP on the wire" [ -z "$bad" ]
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done

@@ -156,5 +156,6 @@ t_check "88.88.88.0/24 stays" route_is 88.88.88.0/24 'r and r["source"] == "fpm"
 hub_cli "show fpm" "show exception" | sed 's/^/#   hub: /'
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done

@@ -285,5 +285,6 @@ t_check "show fpm: a second connection, a completed re-sync, swept routes" \
 kill -TERM "$HUB_PID" 2>/dev/null
 t_check "the hub stops on SIGTERM" t_wait_for 10 sh -c "! kill -0 $HUB_PID 2>/dev/null"
 HUB_PID=
+t_sanitizer_check "$DIR/hub.log"
 grep -q "fpm:" "$DIR/hub.log" && grep "fpm:" "$DIR/hub.log" | sed 's/^/  log: /' | head -20
 t_done

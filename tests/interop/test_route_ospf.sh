@@ -240,5 +240,6 @@ t_check "88.88.88.0/24 stays (fpm, via 192.168.1.8)" \
 hub_cli "show fpm" | sed 's/^/#   hub: /'
 
 [ "$T_FAIL" -gt 0 ] && fail_logs
+hub_sanitizer_check
 echo "# whole test $(($(ms) - T_START)) ms"
 t_done
