@@ -253,17 +253,21 @@ def pcap_device(idx, pcap, queues, infinite):
     return f"net_pcap{idx},{rx}" + (",infinite_rx=1" if infinite else "")
 
 
-def config_text(kind, spokes, workers, main, aux, esp=None):
+def config_text(kind, spokes, workers, main, aux, esp=None, device=None):
     """The hub configuration of a scenario. net_pcap makes one tx_drop queue per rx_pcap and
     the hub wants one tx queue per worker plus control's: hence workers + 1 copies. With
-    esp=ALG every spoke has an SA pair from one profile and the tunnel requires ESP."""
+    esp=ALG every spoke has an SA pair from one profile and the tunnel requires ESP. With
+    device (the hairpin only) the underlay port is that device (a NIC or any DPDK vdev;
+    scripts/bench --port), the traffic coming in from outside."""
     q = workers + 1
     two = kind != "gre-hairpin"
+    if device and two:
+        sys.exit("config: --device is for the hairpin (one port) only")
     if two:
         under = pcap_device(0, aux if kind == "lan-to-gre" else main, q, kind != "lan-to-gre")
         lan = pcap_device(1, main if kind == "lan-to-gre" else aux, q, kind == "lan-to-gre")
     else:
-        under = pcap_device(0, main, q, True)
+        under = device or pcap_device(0, main, q, True)
     what = {"gre-hairpin": "the GRE-only hairpin (spoke -> hub -> spoke)",
             "gre-to-lan": "spoke -> LAN (lan-to-gre swaps which port replays)",
             "lan-to-gre": "LAN -> spoke (gre-to-lan swaps which port replays)"}[kind]
@@ -335,7 +339,7 @@ def cmd_config(a):
     kind = a.kind
     main = a.main or ("/tmp/dmvpn-bench-lan.pcap" if kind == "lan-to-gre" else "/tmp/dmvpn-bench-gre.pcap")
     aux = a.aux or "/tmp/dmvpn-bench-arp.pcap"
-    sys.stdout.write(config_text(kind, a.spokes, a.workers, main, aux, a.esp))
+    sys.stdout.write(config_text(kind, a.spokes, a.workers, main, aux, a.esp, a.device))
 
 # ---------------------------------------------------------------------------- ipsec-secgw
 
@@ -559,6 +563,8 @@ def aggregate(runs, meta):
         row = {
             "name": name,
             "workers": workers,
+            # net_pcap (replay into net_pcap's tx_drop) or the device of --port
+            "port": meta.get("port") or "net_pcap",
             "pkt_size": size,
             "size_label": hub[0]["size_label"],
             "spokes": hub[0]["spokes"],
@@ -661,6 +667,12 @@ def fmt(x, spec=".2f"):
     return format(x, spec) if isinstance(x, (int, float)) else "–"
 
 
+def on_port(r):
+    """The suffix naming the --port device a row was measured on (none for net_pcap)."""
+    port = r.get("port", "net_pcap")
+    return "" if port == "net_pcap" else f" on `{port}`"
+
+
 def table(rows, metas):
     fwd = [r for r in rows if r.get("baseline") == "testpmd-io" and not r["name"].startswith("esp-")]
     cry = [r for r in rows if r.get("baseline") == "ipsec-mb"]
@@ -676,7 +688,7 @@ def table(rows, metas):
     for r in fwd:
         size = f"{r['pkt_size']} B" if r.get("size_label", str(r["pkt_size"])) != "imix" else \
             f"IMIX ({r['pkt_size']} B avg)"
-        lines.append(f"| `{r['name']}` | {r['workers']} | {size} | {r['mpps']:.2f} | "
+        lines.append(f"| `{r['name']}`{on_port(r)} | {r['workers']} | {size} | {r['mpps']:.2f} | "
                      f"{r.get('mpps_per_worker', r['mpps']):.2f} | {r['gbps']:.2f} | "
                      f"{r['cycles_per_pkt']:.0f} | {fmt(r.get('drops'), 'd') if isinstance(r.get('drops'), int) else fmt(r.get('drops'), '.0f')} | "
                      f"{r['baseline_mpps']:.2f} | {r['baseline_cycles_per_pkt']:.0f} | "
@@ -692,7 +704,7 @@ def table(rows, metas):
                   "| scenario | workers | this hub Mpps | compared hub Mpps | **speedup** | per-run speedup | run |",
                   "|---|---:|---:|---:|---:|---|---|"]
         for r in comp:
-            lines.append(f"| `{r['name']}` | {r['workers']} | {r['mpps']:.2f} | {r['compare_mpps']:.2f} "
+            lines.append(f"| `{r['name']}`{on_port(r)} | {r['workers']} | {r['mpps']:.2f} | {r['compare_mpps']:.2f} "
                          f"({r['compare']}) | **{r['speedup_vs_compare']:.2f}** | "
                          f"{lst(r['speedup_runs'])} | {r['run']} |")
     if esp:
@@ -712,7 +724,7 @@ def table(rows, metas):
             secs = (f"{fmt(sec.get('cpu-crypto'))} / {fmt(sec.get('lookaside-none'))}" if sec else "–")
             sec_ratio = f"**{r['ratio']:.2f}**" if r.get("baseline") == "ipsec-secgw" else "–"
             io = r.get("testpmd_mpps", r["baseline_mpps"] if r.get("baseline") == "testpmd-io" else None)
-            lines.append(f"| `{r['name']}` | {r['workers']} | {size} | {r['mpps']:.2f} | "
+            lines.append(f"| `{r['name']}`{on_port(r)} | {r['workers']} | {size} | {r['mpps']:.2f} | "
                          f"{r.get('mpps_per_worker', r['mpps']):.2f} | {r['gbps']:.2f} | "
                          f"{r['cycles_per_pkt']:.0f} | {fmt(r.get('drops'), '.0f')} | "
                          f"{fmt(r.get('crypto_limit_mpps'))} | **{fmt(r.get('fraction_of_limit'))}** | "
@@ -733,7 +745,7 @@ def table(rows, metas):
                   "|---|---:|" + "---:|" * (len(names) + 3) + "---|"]
         for r in stg:
             c = r["stage_cycles_per_pkt"]
-            lines.append(f"| `{r['name']}` | {r['workers']} | " +
+            lines.append(f"| `{r['name']}`{on_port(r)} | {r['workers']} | " +
                          " | ".join(fmt(c.get(n), ".0f") for n in names) +
                          f" | {r['stage_cycles_total']:.0f} | {r['cycles_per_pkt']:.0f} | "
                          f"{r['stage_run_mpps']:.2f} | {r['run']} |")
@@ -933,8 +945,9 @@ def cmd_report(a):
                                                          "duration", "warmup", "tsc_hz", "sched",
                                                          "command", "loadavg")}
 
-    def key(r):
-        return f"{r.get('baseline')}|{r['name']}|{r.get('workers', 1)}"
+    def key(r):  # rows measured on a --port device never replace net_pcap's
+        port = r.get("port", "net_pcap")
+        return f"{r.get('baseline')}|{r['name']}|{r.get('workers', 1)}" + ("" if port == "net_pcap" else f"|{port}")
 
     new = {key(r): dict(r, run=run_id) for r in allrows}
     old = {key(r): r for r in data["rows"]}
@@ -1188,6 +1201,7 @@ def main():
     p.add_argument("--main")
     p.add_argument("--aux")
     p.add_argument("--esp", choices=sorted(ESP_ALGS), help="SAs per spoke, ESP required")
+    p.add_argument("--device", help="the hairpin's underlay device instead of net_pcap")
     p.set_defaults(func=cmd_config)
     p = sub.add_parser("secgw-config")
     p.add_argument("kind", choices=("lan-to-gre", "gre-to-lan"))
