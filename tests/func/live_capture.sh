@@ -51,9 +51,14 @@ ports = ( { name = "nbma0"; device = "net_af_packet0,iface=nbma0"; address = "1.
 cli = { port = 0; };
 CONF
 
-# A shared runtime: no --in-memory, hugepages from the private mount.
+# A shared runtime: no --in-memory, hugepages from the private mount. dpdk-dumpcap, a
+# secondary process, must map the hub's memory at the hub's addresses; EAL's default
+# choice, near the top of the address space, can be taken in dumpcap by its own libraries
+# (seen with the sanitizer build, whose shadow memory moves the hub's mappings: "Cannot
+# reserve ... at [0x7fbabaa00000] - please use '--base-virtaddr'"). An address far from
+# both (and above ASan's shadow, which ends at 0x10007fff7fff) makes the attach reliable.
 ip netns exec "$NS_HUB" timeout -s KILL 90 "$HUB" -l 0-1 --no-pci --huge-dir "$DIR/huge" \
-	-m 256 --file-prefix "$PREFIX" -- -c "$DIR/hub.conf" --idle-sleep 50 \
+	-m 256 --base-virtaddr 0x200000000000 --file-prefix "$PREFIX" -- -c "$DIR/hub.conf" --idle-sleep 50 \
 	> "$DIR/hub.log" 2>&1 &
 HUB_PID=$!
 if t_wait_for 30 grep -qs "running:" "$DIR/hub.log"; then
